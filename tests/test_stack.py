@@ -56,14 +56,26 @@ class TestHttp(HttpCase):
         self.browser_js("/odoo", "console.log('test successful')", ready="odoo.isReady === true", login="admin")
 
 
-class TestLint(TransactionCase):
+class TestRepository(TransactionCase):
     test_tags = STACK_TAGS
 
-    def test_ruff_is_clean(self):
-        result = subprocess.run(
-            [pathlib.Path(sys.executable).parent / "ruff", "check", "--no-cache", str(ROOT)],
+    def run_tool(self, tool, *args):
+        return subprocess.run(
+            [pathlib.Path(sys.executable).parent / tool, *args],
             capture_output=True,
             text=True,
             check=False,
+            cwd=ROOT,
         )
+
+    def test_ruff_is_clean(self):
+        result = self.run_tool("ruff", "check", "--no-cache", str(ROOT))
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_docker_compose_file_is_valid(self):
+        result = self.run_tool("docker-compose", "--profile", "telephony", "config", "--services")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(
+            set(result.stdout.split()),
+            {"db", "odoo-init", "odoo", "nginx", "asterisk", "ami-bridge"},
+        )
