@@ -155,9 +155,12 @@ cx_addons() {
     (IFS=,; echo "${names[*]:-}")
 }
 
-# Runs odoo-bin with the repository's odoo.conf and the resolved paths.
+# Runs odoo-bin with the repository's odoo.conf and the resolved paths; a
+# first argument that is not an option is odoo-bin's command (shell, ...).
 cx_odoo() {
-    "$CX_VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CX_ROOT/odoo.conf" \
+    local command=()
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then command=("$1"); shift; fi
+    "$CX_VENV/bin/python" "$ODOO_SRC/odoo-bin" "${command[@]}" -c "$CX_ROOT/odoo.conf" \
         --addons-path="$CX_ADDONS_PATH" --data-dir="$CX_VAR/data" \
         --db_host="$CX_DB_HOST" --db_port="$CX_DB_PORT" \
         --db_user="$CX_DB_USER" --db_password="$CX_DB_PASSWORD" "$@"

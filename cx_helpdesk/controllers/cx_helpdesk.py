@@ -1,0 +1,235 @@
+import base64
+import logging
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+from odoo.tools import email_normalize, plaintext2html
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+
+
+class CxHelpdeskPortal(CustomerPortal):
+    # ------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "cx_ticket_count" in counters:
+            Ticket = request.env["cx.ticket"]
+            values["cx_ticket_count"] = Ticket.search_count([]) if Ticket.has_access("read") else 0
+        return values
+
+    def _cx_portal_teams(self):
+        return request.env["cx.team"].sudo().search(
+            [("portal_form", "=", True), ("company_id", "in", request.env.companies.ids)]
+        )
+
+    def _cx_form_values(self, **kw):
+        return {
+            "page_name": "cx_ticket_new",
+            "teams": self._cx_portal_teams(),
+            "ticket_types": request.env["cx.ticket.type"].sudo().search([]),
+            "error": kw.get("error") or {},
+            "form": kw.get("form") or {},
+        }
+
+    def _cx_attachments_from_request(self, files):
+        """Validated uploads as attachment values; raises ValidationError."""
+        files = [f for f in files if getattr(f, "filename", None)]
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(request.env._("At most %s files can be attached.", MAX_ATTACHMENTS))
+        values = []
+        for upload in files:
+            content = upload.read()
+            if len(content) > MAX_ATTACHMENT_BYTES:
+                raise ValidationError(request.env._("%s is larger than 10 MB.", upload.filename))
+            values.append({"name": upload.filename, "datas": base64.b64encode(content), "mimetype": upload.mimetype})
+        return values
+
+    def _cx_create_ticket(self, partner, channel, post, files):
+        """Validate the form and create the ticket (sudo: customers cannot
+        create tickets directly). Returns (ticket, errors)."""
+        errors = {}
+        subject = (post.get("subject") or "").strip()
+        description = (post.get("description") or "").strip()
+        if not subject:
+            errors["subject"] = request.env._("Tell us in a few words what it is about.")
+        if not description:
+            errors["description"] = request.env._("Describe your request.")
+        teams = self._cx_portal_teams()
+        team = teams[:1]
+        if post.get("team_id"):
+            team = teams.filtered(lambda t: str(t.id) == post["team_id"])
+            if not team:
+                errors["team_id"] = request.env._("Choose one of the proposed teams.")
+        if not team:
+            errors["team_id"] = request.env._("No team takes requests from the portal yet.")
+        ticket_type = request.env["cx.ticket.type"].sudo()
+        if post.get("type_id"):
+            ticket_type = ticket_type.search([("id", "=", int(post["type_id"]) if post["type_id"].isdigit() else 0)])
+        try:
+            attachments = self._cx_attachments_from_request(files)
+        except ValidationError as error:
+            errors["attachments"] = error.args[0]
+            attachments = []
+        if errors:
+            return None, errors
+        ticket = (
+            request.env["cx.ticket"]
+            .sudo()
+            .with_context(mail_create_nosubscribe=True)
+            .create(
+                {
+                    "name": subject,
+                    "description": plaintext2html(description),
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "type_id": ticket_type.id,
+                    "channel": channel,
+                    "lang": partner.lang or request.env.lang,
+                    "last_customer_message_date": False,
+                }
+            )
+        )
+        if attachments:
+            records = request.env["ir.attachment"].sudo().create(
+                [dict(vals, res_model="cx.ticket", res_id=ticket.id) for vals in attachments]
+            )
+            ticket.message_post(
+                author_id=partner.id,
+                body=request.env._("Files attached to the request."),
+                attachment_ids=records.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        ticket._cx_send_acknowledgement()
+        return ticket, {}
+
+    # ------------------------------------------------------------
+    # routes: tickets of the logged-in customer
+    # ------------------------------------------------------------
+
+    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_tickets(self, page=1, sortby=None, filterby=None, **kw):
+        Ticket = request.env["cx.ticket"]
+        values = self._prepare_portal_layout_values()
+        sortings = {
+            "date": {"label": request.env._("Newest"), "order": "create_date desc, id desc"},
+            "number": {"label": request.env._("Reference"), "order": "number desc"},
+            "stage": {"label": request.env._("Stage"), "order": "stage_id, id desc"},
+        }
+        filters = {
+            "open": {"label": request.env._("Open"), "domain": [("is_closed", "=", False)]},
+            "closed": {"label": request.env._("Closed"), "domain": [("is_closed", "=", True)]},
+            "all": {"label": request.env._("All"), "domain": []},
+        }
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "open"
+        domain = filters[filterby]["domain"]
+        count = Ticket.search_count(domain)
+        pager = portal_pager(
+            url="/my/tickets",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        tickets = Ticket.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"])
+        request.session["my_tickets_history"] = tickets.ids[:100]
+        values.update(
+            {
+                "tickets": tickets.sudo(),
+                "page_name": "cx_ticket",
+                "pager": pager,
+                "default_url": "/my/tickets",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("cx_helpdesk.portal_my_tickets", values)
+
+    @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access("cx.ticket", ticket_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(ticket_sudo, access_token, {"ticket": ticket_sudo, "page_name": "cx_ticket"},
+                                            "my_tickets_history", False, **kw)
+        return request.render("cx_helpdesk.portal_my_ticket", values)
+
+    @http.route(["/my/tickets/<int:ticket_id>/close"], type="http", auth="public", methods=["POST"], website=True)
+    def portal_close_ticket(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access("cx.ticket", ticket_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if ticket_sudo._portal_close_allowed():
+            ticket_sudo.action_close()
+            author = request.env.user.partner_id if not request.env.user._is_public() else ticket_sudo.partner_id
+            ticket_sudo.message_post(
+                author_id=author.id,
+                body=request.env._("The customer closed the ticket from the portal."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        url = f"/my/tickets/{ticket_id}"
+        return request.redirect(f"{url}?access_token={access_token}" if access_token else url)
+
+    @http.route(["/my/tickets/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def portal_new_ticket(self, **post):
+        values = self._prepare_portal_layout_values()
+        if request.httprequest.method == "POST":
+            ticket, errors = self._cx_create_ticket(
+                request.env.user.partner_id, "portal", post, request.httprequest.files.getlist("attachments")
+            )
+            if ticket:
+                return request.redirect(f"/my/tickets/{ticket.id}")
+            values.update(self._cx_form_values(error=errors, form=post))
+        else:
+            values.update(self._cx_form_values())
+        values["form_action"] = "/my/tickets/new"
+        return request.render("cx_helpdesk.portal_new_ticket", values)
+
+    # ------------------------------------------------------------
+    # routes: the public request form
+    # ------------------------------------------------------------
+
+    @http.route(["/helpdesk"], type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=True)
+    def public_new_ticket(self, **post):
+        if not request.env.user._is_public():
+            return request.redirect("/my/tickets/new")
+        values = {"form_action": "/helpdesk", "public_form": True}
+        if request.httprequest.method == "POST":
+            name = (post.get("name") or "").strip()
+            email = email_normalize(post.get("email") or "")
+            errors = {}
+            if not name:
+                errors["name"] = request.env._("Your name, please.")
+            if not email:
+                errors["email"] = request.env._("A valid email address, so we can answer you.")
+            partner = request.env["res.partner"]
+            if not errors:
+                partner = request.env["cx.ticket"].sudo()._partner_find_from_emails_single(
+                    [f'"{name}" <{email}>'], no_create=False
+                )
+            ticket, ticket_errors = (None, {}) if errors else self._cx_create_ticket(
+                partner, "web_form", post, request.httprequest.files.getlist("attachments")
+            )
+            errors.update(ticket_errors)
+            if ticket:
+                return request.render("cx_helpdesk.portal_ticket_received", {"ticket": ticket})
+            values.update(self._cx_form_values(error=errors, form=post))
+        else:
+            values.update(self._cx_form_values())
+        return request.render("cx_helpdesk.portal_new_ticket", values)

@@ -1,0 +1,15 @@
+from . import (
+    cx_skill,
+    cx_sla_policy,
+    cx_team,
+    cx_ticket,
+    cx_ticket_sla,
+    cx_ticket_stage,
+    cx_ticket_tag,
+    cx_ticket_type,
+    mail_thread,
+    res_company,
+    res_config_settings,
+    res_partner,
+    res_users,
+)

@@ -1,0 +1,742 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize
+
+from .cx_constants import TICKET_CHANNELS, TICKET_PRIORITIES
+from .cx_sla_policy import PolicyMatcher, TicketFacts
+
+_logger = logging.getLogger(__name__)
+
+# fields whose change can make other SLA policies apply
+SLA_MATCH_FIELDS = {"team_id", "priority", "type_id", "tag_ids", "channel", "partner_id", "company_id"}
+
+
+class CxTicket(models.Model):
+    _name = "cx.ticket"
+    _description = "Helpdesk Ticket"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _order = "priority desc, id desc"
+    _primary_email = "email_from"
+    _rec_names_search = ["number", "name", "partner_id.name", "email_from"]
+    _mail_post_access = "read"
+    _track_duration_field = "stage_id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    def _default_team_id(self):
+        team_id = self.env.context.get("default_team_id")
+        if team_id:
+            return self.env["cx.team"].browse(team_id)
+        return self.env["cx.team"].search(
+            [("member_ids", "in", self.env.uid), ("company_id", "in", self.env.companies.ids)], limit=1
+        )
+
+    number = fields.Char(string="Reference", readonly=True, copy=False, default="/", index="btree_not_null")
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    description = fields.Html()
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    team_id = fields.Many2one(
+        "cx.team",
+        tracking=True,
+        index=True,
+        default=_default_team_id,
+        domain="[('company_id', '=', company_id)]",
+    )
+    tier = fields.Selection(related="team_id.tier", string="Tier")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assigned To",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
+    )
+    partner_name = fields.Char(related="partner_id.name", string="Customer Name")
+    email_from = fields.Char(
+        string="Email", compute="_compute_partner_contact", store=True, readonly=False, help="The customer's email."
+    )
+    email_normalized = fields.Char(compute="_compute_email_normalized", store=True, index="btree_not_null")
+    partner_phone = fields.Char(string="Phone", compute="_compute_partner_contact", store=True, readonly=False)
+    stage_id = fields.Many2one(
+        "cx.ticket.stage",
+        string="Stage",
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        compute="_compute_stage_id",
+        store=True,
+        readonly=False,
+        domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    is_waiting_customer = fields.Boolean(related="stage_id.is_waiting_customer", string="Waiting on Customer")
+    priority = fields.Selection(TICKET_PRIORITIES, default="0", required=True, tracking=True, index=True)
+    type_id = fields.Many2one("cx.ticket.type", string="Type", tracking=True, index="btree_not_null")
+    tag_ids = fields.Many2many("cx.ticket.tag", string="Tags")
+    channel = fields.Selection(TICKET_CHANNELS, default="other", required=True, tracking=True)
+    lang = fields.Selection(
+        "_lang_get",
+        string="Language",
+        compute="_compute_lang",
+        store=True,
+        readonly=False,
+        help="The customer's language: replies, templates and routing by language use it.",
+    )
+    kanban_state = fields.Selection(
+        [("normal", "In Progress"), ("done", "Ready"), ("blocked", "Blocked")],
+        default="normal",
+        required=True,
+        copy=False,
+    )
+    assign_date = fields.Datetime(string="Assigned On", copy=False, readonly=True)
+    first_response_date = fields.Datetime(string="First Response", copy=False, readonly=True)
+    last_customer_message_date = fields.Datetime(string="Last Customer Message", copy=False, readonly=True)
+    close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index="btree_not_null")
+    sla_ids = fields.One2many("cx.ticket.sla", "ticket_id", string="SLAs", copy=False)
+    sla_status = fields.Selection(
+        [("none", "No SLA"), ("met", "Met"), ("paused", "Paused"), ("running", "On Track"),
+         ("at_risk", "At Risk"), ("breached", "Breached")],
+        string="SLA",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+    )
+    sla_deadline = fields.Datetime(string="SLA Deadline", compute="_compute_sla_status", store=True)
+    escalated_from_team_id = fields.Many2one("cx.team", string="Escalated From", copy=False, readonly=True)
+    escalation_count = fields.Integer(copy=False, readonly=True)
+
+    _number_company_unique = models.Constraint(
+        "UNIQUE(company_id, number)", "A ticket with this reference already exists in this company."
+    )
+    _team_stage_open_idx = models.Index("(team_id, stage_id) WHERE active")
+
+    @api.model
+    def _lang_get(self):
+        return self.env["res.lang"].get_installed()
+
+    @api.depends("team_id")
+    def _compute_company_id(self):
+        for ticket in self:
+            if ticket.team_id:
+                ticket.company_id = ticket.team_id.company_id
+            elif not ticket.company_id:
+                ticket.company_id = self.env.company
+
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        for ticket in self:
+            stage = ticket.stage_id
+            if not stage or (stage.team_ids and ticket.team_id not in stage.team_ids):
+                ticket.stage_id = self.env["cx.team"]._cx_stage_for(ticket.team_id)
+
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for ticket in self:
+            if ticket.partner_id.email:
+                ticket.email_from = ticket.partner_id.email
+            if ticket.partner_id.phone:
+                ticket.partner_phone = ticket.partner_id.phone
+
+    @api.depends("email_from")
+    def _compute_email_normalized(self):
+        for ticket in self:
+            ticket.email_normalized = email_normalize(ticket.email_from) if ticket.email_from else False
+
+    @api.depends("partner_id")
+    def _compute_lang(self):
+        for ticket in self:
+            if ticket.partner_id.lang:
+                ticket.lang = ticket.partner_id.lang
+            elif not ticket.lang:
+                ticket.lang = self.env.lang or "en_US"
+
+    @api.depends("sla_ids.status", "sla_ids.deadline")
+    def _compute_sla_status(self):
+        severity = {"breached": 5, "at_risk": 4, "running": 3, "paused": 2, "met": 1}
+        for ticket in self:
+            lines = ticket.sla_ids
+            if not lines:
+                ticket.sla_status = "none"
+                ticket.sla_deadline = False
+                continue
+            ticket.sla_status = max(lines.mapped("status"), key=severity.get)
+            deadlines = [line.deadline for line in lines if line.deadline and not line.reached_date]
+            ticket.sla_deadline = min(deadlines) if deadlines else False
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number and ticket.number != "/" else ticket.name
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        team_id = self.env.context.get("default_team_id")
+        search_domain = [("team_ids", "=", False)]
+        if team_id:
+            search_domain = ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
+        return stages.sudo().search(search_domain, order=stages._order).sudo(False)
+
+    @api.constrains("team_id", "company_id")
+    def _check_team_company(self):
+        for ticket in self:
+            if ticket.team_id and ticket.team_id.company_id != ticket.company_id:
+                raise ValidationError(
+                    self.env._("Ticket %(ticket)s and its team %(team)s belong to different companies.",
+                               ticket=ticket.display_name, team=ticket.team_id.name)
+                )
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("user_id"):
+                vals.setdefault("assign_date", now)
+        self._cx_assign_numbers(vals_list)
+        tickets = super().create(vals_list)
+        if closed := tickets.filtered("is_closed"):
+            closed.close_date = now
+        tickets._cx_route_unassigned(now)
+        tickets._cx_sla_sync(now, fresh=True)
+        tickets._cx_subscribe_customers()
+        return tickets
+
+    def write(self, vals):
+        now = fields.Datetime.now()
+        if vals.get("user_id") and "assign_date" not in vals:
+            vals["assign_date"] = now
+        rematch = bool(SLA_MATCH_FIELDS & vals.keys())
+        if rematch:
+            # time used so far, counted in the (old) team's working hours
+            self.sla_ids._cx_checkpoint(now)
+        previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
+        old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
+        result = super().write(vals)
+        if "team_id" in vals and not vals.get("user_id"):
+            moved = self.filtered(lambda t: t.team_id and t.user_id and t.user_id not in t.team_id.member_ids)
+            for ticket in moved:
+                if previous_agents.get(ticket):
+                    ticket.message_subscribe(partner_ids=previous_agents[ticket].partner_id.ids)
+            if moved:
+                moved.write({"user_id": False})
+            self._cx_route_unassigned(now)
+        if rematch:
+            self._cx_sla_sync(now)
+            if "team_id" in vals:
+                # the new team's calendar for the clocks that carry on
+                self.sla_ids.filtered("clock_started_at")._cx_plan(now)
+        if old_stages:
+            self._cx_stage_changed(now, old_stages)
+        if "partner_id" in vals:
+            self._cx_subscribe_customers()
+        return result
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        return [dict(vals, name=self.env._("%s (copy)", ticket.name)) for ticket, vals in zip(self, vals_list, strict=True)]
+
+    # ------------------------------------------------------------
+    # BUSINESS: numbering, followers, routing
+    # ------------------------------------------------------------
+
+    def _cx_sequence(self, company):
+        """The company's ticket sequence, created from the shared one the first
+        time a company needs it (one numbering per company)."""
+        Sequence = self.env["ir.sequence"].sudo()
+        sequence = Sequence.search([("code", "=", "cx.ticket"), ("company_id", "=", company.id)], limit=1)
+        if not sequence:
+            template = self.env.ref("cx_helpdesk.seq_cx_ticket")
+            sequence = template.copy(
+                {
+                    "code": "cx.ticket",
+                    "company_id": company.id,
+                    "name": f"{template.name} ({company.name})",
+                    "number_next": 1,
+                }
+            )
+        return sequence
+
+    def _cx_assign_numbers(self, vals_list):
+        """Reference numbers for tickets about to be created: one nextval
+        query per company for the whole batch."""
+        teams = self.env["cx.team"].browse({vals["team_id"] for vals in vals_list if vals.get("team_id")})
+        team_company = {team.id: team.company_id.id for team in teams}
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("number", "/") != "/":
+                continue
+            company_id = vals.get("company_id") or team_company.get(vals.get("team_id")) or self.env.company.id
+            by_company[company_id].append(vals)
+        for company_id, company_vals in by_company.items():
+            sequence = self._cx_sequence(self.env["res.company"].browse(company_id))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}",
+                    len(company_vals),
+                )
+            )
+            numbers = [row[0] for row in self.env.cr.fetchall()]
+            prefix, suffix = sequence._get_prefix_suffix()
+            for vals, number in zip(company_vals, numbers, strict=True):
+                vals["number"] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
+
+    def _cx_subscribe_customers(self):
+        by_partner = defaultdict(lambda: self.browse())
+        for ticket in self.filtered("partner_id"):
+            by_partner[ticket.partner_id] |= ticket
+        for partner, tickets in by_partner.items():
+            tickets.message_subscribe(partner_ids=partner.ids)
+
+    def _cx_route_unassigned(self, now):
+        """Give an agent to the tickets without one, by their team's method."""
+        todo = self.filtered(lambda t: t.team_id and not t.user_id and not t.is_closed)
+        for team, tickets in todo.grouped("team_id").items():
+            assignment = team._cx_route(tickets)
+            by_agent = defaultdict(lambda: self.browse())
+            for ticket, agent in assignment.items():
+                by_agent[agent] |= ticket
+            for agent, agent_tickets in by_agent.items():
+                agent_tickets.write({"user_id": agent.id, "assign_date": now})
+
+    # ------------------------------------------------------------
+    # BUSINESS: SLA
+    # ------------------------------------------------------------
+
+    def _cx_sla_paused_for(self, policy):
+        self.ensure_one()
+        return self.stage_id.is_waiting_customer or self.stage_id in policy.exclude_stage_ids
+
+    def _cx_resolution_reached(self, target_stage):
+        self.ensure_one()
+        if self.stage_id.is_closed:
+            return True
+        return bool(target_stage) and self.stage_id.sequence >= target_stage.sequence and (
+            self.stage_id == target_stage or not self.stage_id.is_waiting_customer
+        )
+
+    def _cx_sla_sync(self, now, fresh=False):
+        """Make each ticket carry one SLA line per target of every policy that
+        applies to it now. New lines start with the working time the ticket has
+        already used for that target (carried from a line it replaces, else
+        counted since the ticket was created), so a change of priority, team or
+        type moves deadlines without losing time already consumed.
+
+        Cost: one query for the policies, one per many2many criterion, a
+        handful per team for its calendar, one INSERT for the new lines:
+        the same for 1 or 50 policies. ``fresh``: the tickets are being
+        created (no time used yet). Running lines must be checkpointed first.
+        """
+        if not self:
+            return
+        Line = self.env["cx.ticket.sla"].sudo()
+        policies = self.env["cx.sla.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
+        matchers = [(policy, PolicyMatcher(policy)) for policy in policies]
+        to_remove = Line
+        new_lines = []  # (ticket, policy, kind, seconds, stage, consumed_seconds or None)
+        for ticket in self:
+            if ticket.is_closed:
+                continue  # a closed ticket keeps the lines it had, and gets no new clock
+            facts = TicketFacts(ticket)
+            wanted = {}
+            for policy, matcher in matchers:
+                if matcher.matches(facts):
+                    for kind, seconds, stage in policy._cx_targets():
+                        wanted[policy.id, kind] = (policy, seconds, stage)
+            # working time the ticket already used towards each kind of target
+            carried = {}
+            existing = set()
+            for line in ticket.sla_ids:
+                key = (line.policy_id.id, line.kind)
+                if not line.reached_date:
+                    carried[line.kind] = max(carried.get(line.kind, 0.0), line.consumed_hours * 3600)
+                if key in wanted:
+                    existing.add(key)
+                elif not line.reached_date:
+                    to_remove |= line
+            for key, (policy, seconds, stage) in wanted.items():
+                if key in existing:
+                    continue
+                kind = key[1]
+                if kind == "first_response" and ticket.first_response_date:
+                    continue
+                new_lines.append((ticket, policy, kind, seconds, stage, carried.get(kind)))
+        if to_remove:
+            to_remove.unlink()
+        if not new_lines:
+            return
+        # working time already used by tickets created before now (re-matching)
+        since_creation = {}
+        older = self.browse() if fresh else self.browse({t.id for t, *_rest, consumed in new_lines if consumed is None})
+        for team, team_tickets in older.grouped("team_id").items():
+            seconds = team._cx_working_seconds([(t.create_date, now) for t in team_tickets])
+            since_creation.update(zip(team_tickets, seconds, strict=True))
+        values = []
+        requests = defaultdict(list)
+        for ticket, policy, kind, seconds, stage, consumed in new_lines:
+            consumed = consumed if consumed is not None else since_creation.get(ticket, 0.0)
+            paused = ticket._cx_sla_paused_for(policy)
+            vals = {
+                "ticket_id": ticket.id,
+                "policy_id": policy.id,
+                "kind": kind,
+                "target_stage_id": stage.id,
+                "target_hours": seconds / 3600,
+                "warning_percent": policy.warning_percent,
+                "consumed_hours": consumed / 3600,
+                "clock_started_at": False if paused else now,
+                "status": "paused" if paused else "running",
+            }
+            values.append(vals)
+            if not paused:
+                requests[ticket.team_id].append(vals)
+        # deadlines before the INSERT: one schedule per team for all lines
+        for team, team_vals in requests.items():
+            asks = []
+            for vals in team_vals:
+                remaining = vals["target_hours"] * 3600 - vals["consumed_hours"] * 3600
+                asks.append((now, max(remaining, 0)))
+                if vals["warning_percent"]:
+                    warn = vals["target_hours"] * 36 * vals["warning_percent"] - vals["consumed_hours"] * 3600
+                    asks.append((now, max(warn, 0)))
+            deadlines = iter(team._cx_deadlines(asks))
+            for vals in team_vals:
+                vals["deadline"] = next(deadlines)
+                vals["warning_deadline"] = next(deadlines) if vals["warning_percent"] else False
+                if vals["deadline"] <= now:
+                    vals["status"] = "breached"
+                elif vals["warning_deadline"] and vals["warning_deadline"] <= now:
+                    vals["status"] = "at_risk"
+                checks = [d for d in (vals["warning_deadline"], vals["deadline"]) if d]
+                vals["next_check_at"] = min(checks)
+        Line.create(values)
+
+    def _cx_stage_changed(self, now, old_stages):
+        """Pause, resume, reach or reopen the SLA clocks after a stage change;
+        dates and the customer's rating request follow the closing stages."""
+        to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = self.env["cx.ticket.sla"]
+        closed = self.env["cx.ticket"]
+        reopened = self.env["cx.ticket"]
+        for ticket in self:
+            if old_stages.get(ticket) == ticket.stage_id:
+                continue
+            if ticket.is_closed and not old_stages[ticket].is_closed:
+                closed |= ticket
+            elif not ticket.is_closed and old_stages[ticket].is_closed:
+                reopened |= ticket
+            for line in ticket.sla_ids:
+                if ticket.is_closed:
+                    # closing answers the customer and resolves: every clock stops
+                    if not line.reached_date:
+                        to_reach |= line
+                    continue
+                paused = ticket._cx_sla_paused_for(line.policy_id)
+                if line.kind == "resolution":
+                    reached = ticket._cx_resolution_reached(line.target_stage_id)
+                    if reached and not line.reached_date:
+                        to_reach |= line
+                        continue
+                    if not reached and line.reached_date:
+                        if paused:
+                            to_reopen_paused |= line
+                        else:
+                            to_reopen |= line
+                        continue
+                if line.reached_date:
+                    continue
+                if paused and line.clock_started_at:
+                    to_pause |= line
+                elif not paused and not line.clock_started_at:
+                    to_resume |= line
+        to_reach._cx_reach(now)
+        to_pause._cx_pause(now)
+        to_resume._cx_resume(now)
+        to_reopen._cx_reopen(now)
+        to_reopen_paused._cx_reopen(now, paused=True)
+        if closed:
+            closed.write({"close_date": now, "kanban_state": "normal"})
+            closed._cx_send_rating_requests()
+        if reopened:
+            reopened.write({"close_date": False})
+
+    def _cx_send_rating_requests(self):
+        for ticket in self:
+            template = ticket.team_id.rating_template_id
+            if ticket.team_id.use_rating and template and ticket.partner_id:
+                ticket.rating_send_request(template, lang=ticket.lang, force_send=False)
+
+    def _cx_run_escalations(self, line, trigger):
+        """The escalation actions of ``line``'s policy for ``trigger``
+        (``warning`` or ``breach``); called once per line and trigger."""
+        self.ensure_one()
+        ticket = self.sudo()
+        actions = line.policy_id.escalation_ids.filtered(lambda e: e.trigger == trigger)
+        if trigger == "warning":
+            body = self.env._("SLA %(sla)s is at risk: due %(deadline)s.", sla=line.display_name,
+                              deadline=tools.format_datetime(self.env, line.deadline, dt_format="short"))
+            subtype = "cx_helpdesk.mt_ticket_sla_warning"
+        else:
+            body = self.env._("SLA %(sla)s is breached: it was due %(deadline)s.", sla=line.display_name,
+                              deadline=tools.format_datetime(self.env, line.deadline, dt_format="short"))
+            subtype = "cx_helpdesk.mt_ticket_sla_breach"
+        notify = actions.filtered(lambda e: e.action == "notify")
+        partner_ids = ticket.team_id.leader_id.partner_id.ids if notify else []
+        ticket.message_post(body=body, subtype_xmlid=subtype, partner_ids=partner_ids, message_type="notification")
+        for escalation in actions - notify:
+            if escalation.action == "raise_priority":
+                ticket.priority = str(min(int(ticket.priority) + 1, 3))
+            elif escalation.action == "reassign_team" and escalation.team_id != ticket.team_id:
+                ticket._cx_move_to_team(escalation.team_id, body, escalate=None)
+            elif escalation.action == "reassign_user":
+                if ticket.user_id:
+                    ticket.message_subscribe(partner_ids=ticket.user_id.partner_id.ids)
+                ticket.user_id = escalation.user_id
+            elif escalation.action == "activity":
+                ticket.activity_schedule(
+                    activity_type_id=escalation.activity_type_id.id,
+                    summary=escalation.activity_summary or body,
+                    user_id=(ticket.user_id or ticket.team_id.leader_id or self.env.user).id,
+                )
+
+    # ------------------------------------------------------------
+    # BUSINESS: tiers
+    # ------------------------------------------------------------
+
+    def _cx_deescalation_team(self):
+        self.ensure_one()
+        if self.escalated_from_team_id:
+            return self.escalated_from_team_id
+        return self.env["cx.team"].search([("escalation_team_id", "=", self.team_id.id)], limit=1)
+
+    def _cx_move_to_team(self, team, reason, escalate=True):
+        """Move the ticket to ``team`` keeping its SLA clocks; the agent who
+        had it stays a follower. ``escalate``: True (up a tier), False
+        (back down) or None (an SLA reassignment)."""
+        self.ensure_one()
+        previous_team, previous_agent = self.team_id, self.user_id
+        if previous_agent:
+            self.message_subscribe(partner_ids=previous_agent.partner_id.ids)
+        vals = {"team_id": team.id, "user_id": False}
+        if self.stage_id.team_ids and team not in self.stage_id.team_ids:
+            vals["stage_id"] = self.env["cx.team"]._cx_stage_for(team).id
+        if escalate is True:
+            vals["escalated_from_team_id"] = previous_team.id
+            vals["escalation_count"] = self.escalation_count + 1
+        elif escalate is False:
+            vals["escalated_from_team_id"] = False
+        self.write(vals)
+        if escalate is True:
+            text = self.env._("Escalated from %(from)s to %(to)s.", **{"from": previous_team.name, "to": team.name})
+        elif escalate is False:
+            text = self.env._("Sent back from %(from)s to %(to)s.", **{"from": previous_team.name, "to": team.name})
+        else:
+            text = self.env._("Reassigned from %(from)s to %(to)s.", **{"from": previous_team.name, "to": team.name})
+        body = Markup("<p>%s</p><p>%s</p>") % (text, reason) if reason else Markup("<p>%s</p>") % text
+        self.message_post(body=body, subtype_xmlid="cx_helpdesk.mt_ticket_escalated")
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
+
+    def action_open_escalate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Escalate Ticket"),
+            "res_model": "cx.ticket.escalate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_direction": "up"},
+        }
+
+    def action_open_deescalate(self):
+        action = self.action_open_escalate()
+        action["name"] = self.env._("Send Back to the Previous Tier")
+        action["context"] = dict(action["context"], default_direction="down")
+        return action
+
+    def action_close(self):
+        """Move the tickets to their team's first closing stage."""
+        for ticket in self:
+            stage = self.env["cx.team"]._cx_stage_for(ticket.team_id, closed=True)
+            if not stage:
+                raise UserError(self.env._("Team %s has no closing stage.", ticket.team_id.name))
+            ticket.stage_id = stage
+
+    # ------------------------------------------------------------
+    # MAIL
+    # ------------------------------------------------------------
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        ticket = self[0]
+        if "stage_id" in changes and ticket.stage_id.template_id and ticket.partner_id:
+            res["stage_id"] = (
+                ticket.stage_id.template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("cx_helpdesk.mt_ticket_stage")
+        if "user_id" in init_values and self.user_id:
+            return self.env.ref("cx_helpdesk.mt_ticket_assigned")
+        return super()._track_subtype(init_values)
+
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        return [("email_normalized", "=", email_from_normalized)]
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new email to a team's alias: a ticket of that team for the sender
+        (matched to a contact, or a new contact), then the acknowledgement."""
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from")
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and email_from:
+            partner = self._partner_find_from_emails_single([email_from], no_create=False)
+        values.setdefault("name", msg_dict.get("subject") or self.env._("No Subject"))
+        values.setdefault("channel", "email")
+        values["email_from"] = email_from
+        values["partner_id"] = partner.id
+        values.setdefault("description", msg_dict.get("body"))
+        ticket = super(CxTicket, self.with_context(mail_create_nolog=True)).message_new(msg_dict, custom_values=values)
+        ticket.last_customer_message_date = fields.Datetime.now()
+        if not msg_dict.get("cx_auto_submitted"):
+            ticket._cx_send_acknowledgement()
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        if not msg_dict.get("cx_auto_submitted"):
+            self._cx_customer_replied()
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _cx_send_acknowledgement(self):
+        """Tell the customer their ticket's reference: a note in the chatter,
+        emailed to them as an automatic reply (so other robots don't answer)."""
+        for ticket in self:
+            template = ticket.team_id.ack_template_id
+            if template and ticket.partner_id:
+                ticket.with_context(cx_auto_submitted=True).message_post_with_source(
+                    template,
+                    message_type="auto_comment",
+                    subtype_xmlid="mail.mt_note",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+
+    def _notify_by_email_get_headers(self, headers=None):
+        headers = super()._notify_by_email_get_headers(headers=headers)
+        if self.env.context.get("cx_auto_submitted"):
+            headers["Auto-Submitted"] = "auto-replied"
+            headers["X-Auto-Response-Suppress"] = "All"
+        return headers
+
+    def _cx_customer_replied(self):
+        """The customer wrote: note the date and take the ticket off
+        'waiting on customer' (its SLA clocks resume)."""
+        now = fields.Datetime.now()
+        self.write({"last_customer_message_date": now})
+        for ticket in self.filtered("is_waiting_customer"):
+            stage = self.env["cx.ticket.stage"].search(
+                [
+                    "|", ("team_ids", "=", False), ("team_ids", "in", ticket.team_id.ids),
+                    ("is_closed", "=", False),
+                    ("is_waiting_customer", "=", False),
+                    ("sequence", "<=", ticket.stage_id.sequence),
+                    ("id", "!=", ticket.stage_id.id),
+                ],
+                order="sequence desc, id desc",
+                limit=1,
+            )
+            if stage:
+                ticket.stage_id = stage
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """An agent's public reply is the first response; a customer's
+        message resumes a ticket waiting on them."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type not in ("comment", "email") or message.subtype_id != self.env.ref("mail.mt_comment"):
+            return result
+        author_user = message.author_id.user_ids[:1]
+        if author_user and not author_user.share:
+            for ticket in self.filtered(lambda t: not t.first_response_date):
+                ticket.sudo().first_response_date = message.date or fields.Datetime.now()
+                ticket.sudo().sla_ids.filtered(lambda line: line.kind == "first_response")._cx_reach(
+                    ticket.first_response_date
+                )
+        elif message.message_type == "comment" and message.author_id in (self.partner_id | self.message_partner_ids):
+            # a portal reply (emails go through message_update)
+            self.sudo()._cx_customer_replied()
+        return result
+
+    def _message_get_suggested_recipients(self, reply_discussion=False, no_create=False):
+        recipients = super()._message_get_suggested_recipients(reply_discussion=reply_discussion, no_create=no_create)
+        if self.partner_id and self.partner_id not in self.message_partner_ids:
+            self._message_add_suggested_recipient(recipients, partner=self.partner_id, reason=self.env._("Customer"))
+        return recipients
+
+    def _notify_get_reply_to(self, default=None, author_id=False):
+        """Replies go to the team's alias, so they thread into the ticket."""
+        aliases = self.sudo().team_id._notify_get_reply_to(default=default, author_id=author_id)
+        res = {ticket.id: aliases.get(ticket.team_id.id) for ticket in self}
+        leftover = self.filtered(lambda ticket: not res.get(ticket.id))
+        if leftover:
+            res.update(super(CxTicket, leftover)._notify_get_reply_to(default=default, author_id=author_id))
+        return res
+
+    def _rating_apply_get_default_subtype_id(self):
+        return self.env["ir.model.data"]._xmlid_to_res_id("cx_helpdesk.mt_ticket_rated")
+
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    def _get_customer_information(self):
+        email_normalized_to_values = super()._get_customer_information()
+        for ticket in self.filtered("email_normalized"):
+            values = email_normalized_to_values.setdefault(ticket.email_normalized, {})
+            values.setdefault("phone", ticket.partner_phone)
+        return email_normalized_to_values
+
+    def _portal_close_allowed(self):
+        self.ensure_one()
+        return not self.is_closed and bool(self.env["cx.team"]._cx_stage_for(self.team_id, closed=True))
+
