@@ -641,12 +641,14 @@ class CxTicket(models.Model):
         values.setdefault("description", msg_dict.get("body"))
         ticket = super(CxTicket, self.with_context(mail_create_nolog=True)).message_new(msg_dict, custom_values=values)
         ticket.last_customer_message_date = fields.Datetime.now()
-        if not msg_dict.get("cx_auto_submitted"):
-            ticket._cx_send_acknowledgement()
-        return ticket
+        if self.env.context.get("cx_auto_submitted"):
+            return ticket
+        # the gateway posts the email on the returned record next: the
+        # acknowledgement follows it (see _message_post_after_hook)
+        return ticket.with_context(cx_acknowledge_email=True)
 
     def message_update(self, msg_dict, update_vals=None):
-        if not msg_dict.get("cx_auto_submitted"):
+        if not self.env.context.get("cx_auto_submitted"):
             self._cx_customer_replied()
         return super().message_update(msg_dict, update_vals=update_vals)
 
@@ -694,6 +696,8 @@ class CxTicket(models.Model):
         """An agent's public reply is the first response; a customer's
         message resumes a ticket waiting on them."""
         result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and self.env.context.get("cx_acknowledge_email"):
+            self.with_context(cx_acknowledge_email=False)._cx_send_acknowledgement()
         if message.message_type not in ("comment", "email") or message.subtype_id != self.env.ref("mail.mt_comment"):
             return result
         author_user = message.author_id.user_ids[:1]

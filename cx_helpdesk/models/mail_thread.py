@@ -35,3 +35,10 @@ class MailThread(models.AbstractModel):
         if message_dict.get("cx_auto_submitted"):
             routes = [route for route in routes if not (route[0] == "cx.ticket" and not route[1])]
         return routes
+
+    def _message_route_process(self, message, message_dict, routes):
+        # the flag is ours, not a message value: hand it over in the context
+        threads = self
+        if message_dict.pop("cx_auto_submitted", False):
+            threads = self.with_context(cx_auto_submitted=True)
+        return super(MailThread, threads)._message_route_process(message, message_dict, routes)

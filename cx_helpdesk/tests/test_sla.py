@@ -210,9 +210,9 @@ class TestSla(CxHelpdeskCommon):
                 self.env["cx.ticket.sla"]._cron_sla_escalate()
 
     def test_policy_criteria(self):
-        vip = self.env["res.partner.category"].create({"name": "VIP"})
-        tag = self.env["cx.ticket.tag"].create({"name": "Outage"})
-        ticket_type = self.env["cx.ticket.type"].create({"name": "Complaint"})
+        vip = self.env["res.partner.category"].create({"name": "VIP (SLA test)"})
+        tag = self.env["cx.ticket.tag"].create({"name": "Outage (SLA test)"})
+        ticket_type = self.env["cx.ticket.type"].create({"name": "Complaint (SLA test)"})
         policy = self._policy(
             name="VIP outages",
             first_response_hours=1,
