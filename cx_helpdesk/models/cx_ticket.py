@@ -50,7 +50,7 @@ class CxTicket(models.Model):
         readonly=False,
         required=True,
         index=True,
-        default=lambda self: self.env.company,
+        precompute=True,
     )
     team_id = fields.Many2one(
         "cx.team",
@@ -227,7 +227,8 @@ class CxTicket(models.Model):
         if closed := tickets.filtered("is_closed"):
             closed.close_date = now
         tickets._cx_route_unassigned(now)
-        tickets._cx_sla_sync(now, fresh=True)
+        # SLA lines are system data, whoever creates or changes the ticket
+        tickets.sudo()._cx_sla_sync(now, fresh=True)
         tickets._cx_subscribe_customers()
         return tickets
 
@@ -238,7 +239,7 @@ class CxTicket(models.Model):
         rematch = bool(SLA_MATCH_FIELDS & vals.keys())
         if rematch:
             # time used so far, counted in the (old) team's working hours
-            self.sla_ids._cx_checkpoint(now)
+            self.sudo().sla_ids._cx_checkpoint(now)
         previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
         old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
         result = super().write(vals)
@@ -248,15 +249,15 @@ class CxTicket(models.Model):
                 if previous_agents.get(ticket):
                     ticket.message_subscribe(partner_ids=previous_agents[ticket].partner_id.ids)
             if moved:
-                moved.write({"user_id": False})
+                moved.sudo().write({"user_id": False})
             self._cx_route_unassigned(now)
         if rematch:
-            self._cx_sla_sync(now)
+            self.sudo()._cx_sla_sync(now)
             if "team_id" in vals:
                 # the new team's calendar for the clocks that carry on
-                self.sla_ids.filtered("clock_started_at")._cx_plan(now)
+                self.sudo().sla_ids.filtered("clock_started_at")._cx_plan(now)
         if old_stages:
-            self._cx_stage_changed(now, old_stages)
+            self.sudo()._cx_stage_changed(now, old_stages)
         if "partner_id" in vals:
             self._cx_subscribe_customers()
         return result
@@ -327,7 +328,9 @@ class CxTicket(models.Model):
             for ticket, agent in assignment.items():
                 by_agent[agent] |= ticket
             for agent, agent_tickets in by_agent.items():
-                agent_tickets.write({"user_id": agent.id, "assign_date": now})
+                # the system assigns: the user who created or moved the
+                # ticket may not be allowed to give it to someone else
+                agent_tickets.sudo().write({"user_id": agent.id, "assign_date": now})
 
     # ------------------------------------------------------------
     # BUSINESS: SLA
@@ -356,10 +359,11 @@ class CxTicket(models.Model):
         handful per team for its calendar, one INSERT for the new lines:
         the same for 1 or 50 policies. ``fresh``: the tickets are being
         created (no time used yet). Running lines must be checkpointed first.
+        Called as superuser: SLA lines are system data.
         """
         if not self:
             return
-        Line = self.env["cx.ticket.sla"].sudo()
+        Line = self.env["cx.ticket.sla"]
         policies = self.env["cx.sla.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
         matchers = [(policy, PolicyMatcher(policy)) for policy in policies]
         to_remove = Line
@@ -443,7 +447,8 @@ class CxTicket(models.Model):
 
     def _cx_stage_changed(self, now, old_stages):
         """Pause, resume, reach or reopen the SLA clocks after a stage change;
-        dates and the customer's rating request follow the closing stages."""
+        dates and the customer's rating request follow the closing stages.
+        Called as superuser: SLA lines are system data."""
         to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = self.env["cx.ticket.sla"]
         closed = self.env["cx.ticket"]
         reopened = self.env["cx.ticket"]

@@ -14,6 +14,7 @@ class CxTicketEscalate(models.TransientModel):
         compute="_compute_team_id",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         domain="[('id', '!=', current_team_id), ('company_id', '=', company_id)]",
     )
