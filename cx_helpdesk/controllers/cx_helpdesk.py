@@ -1,4 +1,3 @@
-import base64
 import logging
 
 from odoo import http
@@ -42,17 +41,17 @@ class CxHelpdeskPortal(CustomerPortal):
         }
 
     def _cx_attachments_from_request(self, files):
-        """Validated uploads as attachment values; raises ValidationError."""
+        """Validated uploads as ``(name, content)`` pairs; raises ValidationError."""
         files = [f for f in files if getattr(f, "filename", None)]
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(request.env._("At most %s files can be attached.", MAX_ATTACHMENTS))
-        values = []
+        attachments = []
         for upload in files:
             content = upload.read()
             if len(content) > MAX_ATTACHMENT_BYTES:
                 raise ValidationError(request.env._("%s is larger than 10 MB.", upload.filename))
-            values.append({"name": upload.filename, "datas": base64.b64encode(content), "mimetype": upload.mimetype})
-        return values
+            attachments.append((upload.filename, content))
+        return attachments
 
     def _cx_create_ticket(self, partner, channel, post, files):
         """Validate the form and create the ticket (sudo: customers cannot
@@ -95,18 +94,14 @@ class CxHelpdeskPortal(CustomerPortal):
                     "type_id": ticket_type.id,
                     "channel": channel,
                     "lang": partner.lang or request.env.lang,
-                    "last_customer_message_date": False,
                 }
             )
         )
         if attachments:
-            records = request.env["ir.attachment"].sudo().create(
-                [dict(vals, res_model="cx.ticket", res_id=ticket.id) for vals in attachments]
-            )
             ticket.message_post(
                 author_id=partner.id,
                 body=request.env._("Files attached to the request."),
-                attachment_ids=records.ids,
+                attachments=attachments,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )

@@ -712,7 +712,7 @@ class CxTicket(models.Model):
                 ticket.sudo().sla_ids.filtered(lambda line: line.kind == "first_response")._cx_reach(
                     ticket.first_response_date
                 )
-        elif message.message_type == "comment" and message.author_id in (self.partner_id | self.message_partner_ids):
+        elif message.message_type == "comment" and message.author_id in (self.partner_id | self.sudo().message_partner_ids):
             # a portal reply (emails go through message_update)
             self.sudo()._cx_customer_replied()
         return result

@@ -1,0 +1,23 @@
+"""The agent's flow in a real browser (tour: static/tests/tours)."""
+
+from odoo.tests import HttpCase, tagged
+
+from .common import CxHelpdeskCommon
+
+
+@tagged("-at_install", "post_install")
+class TestUi(HttpCase, CxHelpdeskCommon):
+    def test_create_assign_escalate_close(self):
+        admin = self.env.ref("base.user_admin")
+        first = self.env["cx.team"].create(
+            {"name": "Tour First Line", "assignment_method": "manual", "member_ids": [(6, 0, admin.ids)], "escalation_team_id": self.team_l2.id}
+        )
+        self.team_l2.name = "Tour Second Line"
+        self.env["res.partner"].create({"name": "Tour Customer", "email": "tour@customer.example"})
+        self.start_tour("/odoo", "cx_helpdesk_ticket_tour", login="admin")
+        ticket = self.env["cx.ticket"].search([("name", "=", "Printer jammed at the Riyadh branch")])
+        self.assertEqual(ticket.channel, "phone")
+        self.assertEqual(ticket.team_id, self.team_l2)
+        self.assertEqual(ticket.escalated_from_team_id, first)
+        self.assertIn(admin.partner_id, ticket.message_partner_ids)
+        self.assertTrue(ticket.is_closed)
