@@ -146,10 +146,13 @@ class CxTicket(models.Model):
 
     @api.depends("team_id")
     def _compute_stage_id(self):
+        first_stages = {}  # one search per team, not per ticket
         for ticket in self:
             stage = ticket.stage_id
             if not stage or (stage.team_ids and ticket.team_id not in stage.team_ids):
-                ticket.stage_id = self.env["cx.team"]._cx_stage_for(ticket.team_id)
+                if ticket.team_id not in first_stages:
+                    first_stages[ticket.team_id] = self.env["cx.team"]._cx_stage_for(ticket.team_id)
+                ticket.stage_id = first_stages[ticket.team_id]
 
     @api.depends("partner_id")
     def _compute_partner_contact(self):
@@ -219,6 +222,7 @@ class CxTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
+        vals_list = [dict(vals) for vals in vals_list]  # numbers are added: never change the caller's dicts
         for vals in vals_list:
             if vals.get("user_id"):
                 vals.setdefault("assign_date", now)
@@ -229,7 +233,7 @@ class CxTicket(models.Model):
         tickets._cx_route_unassigned(now)
         # SLA lines are system data, whoever creates or changes the ticket
         tickets.sudo()._cx_sla_sync(now, fresh=True)
-        tickets._cx_subscribe_customers()
+        tickets._cx_subscribe_customers(fresh=True)
         return tickets
 
     def write(self, vals):
@@ -312,12 +316,31 @@ class CxTicket(models.Model):
             for vals, number in zip(company_vals, numbers, strict=True):
                 vals["number"] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
 
-    def _cx_subscribe_customers(self):
-        by_partner = defaultdict(lambda: self.browse())
-        for ticket in self.filtered("partner_id"):
-            by_partner[ticket.partner_id] |= ticket
-        for partner, tickets in by_partner.items():
-            tickets.message_subscribe(partner_ids=partner.ids)
+    def _cx_subscribe_customers(self, fresh=False):
+        """The customer follows their ticket (they receive the agents' replies).
+        ``fresh``: the tickets were just created and have no follower but
+        their creator: one INSERT for the whole batch."""
+        tickets = self.filtered("partner_id")
+        if not tickets:
+            return
+        if not fresh:
+            for partner, partner_tickets in tickets.grouped("partner_id").items():
+                partner_tickets.message_subscribe(partner_ids=partner.ids)
+            return
+        _all, _internal, external = self.env["mail.message.subtype"]._default_subtypes(self._name)
+        creator = self.env.user.partner_id
+        self.env["mail.followers"].sudo().create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": ticket.id,
+                    "partner_id": ticket.partner_id.id,
+                    "subtype_ids": [(6, 0, external)],
+                }
+                for ticket in tickets
+                if ticket.partner_id != creator or self.env.context.get("mail_create_nosubscribe")
+            ]
+        )
 
     def _cx_route_unassigned(self, now):
         """Give an agent to the tickets without one, by their team's method."""

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmarks of bench/, on a database of their own
+# (cx_bench, no demo data), printing each figure next to its budget.
+#   bash bench/run.sh [create] [million]     (default: both)
+source "$(dirname "$0")/../scripts/lib.sh"
+cx_setup
+db="${CX_BENCH_DB:-cx_bench}"
+if ! cx_psql -d "$db" -Atqc 'select 1 from ir_module_module limit 1' >/dev/null 2>&1; then
+    log "creating $db (cx_helpdesk, no demo data)"
+    cx_odoo -d "$db" -i cx_helpdesk --stop-after-init --logfile="$CX_VAR/log/install-$db.log" \
+        || die "installing cx_helpdesk into $db failed (var/log/install-$db.log)"
+else
+    cx_odoo -d "$db" -u cx_helpdesk --stop-after-init --logfile="$CX_VAR/log/install-$db.log"
+fi
+which="${*:-create million}"
+cx_odoo shell -d "$db" --log-level=warn --no-http <<PY
+import sys
+sys.path.insert(0, "$CX_ROOT/bench")
+import bench_helpdesk
+admin = env.ref("base.user_admin")
+bench_helpdesk.main(env(user=admin), which="$which".split())
+PY
