@@ -12,6 +12,8 @@ if ! cx_psql -d "$db" -Atqc 'select 1 from ir_module_module limit 1' >/dev/null 
 else
     cx_odoo -d "$db" -u cx_helpdesk --stop-after-init --logfile="$CX_VAR/log/install-$db.log"
 fi
+# a maintained database: statistics fresh, no bloat left by earlier runs
+cx_psql -d "$db" -qc "VACUUM ANALYZE cx_ticket, cx_ticket_sla, mail_followers, mail_message, mail_tracking_value" 2>/dev/null || true
 which="${*:-create million}"
 cx_odoo shell -d "$db" --log-level=warn --no-http <<PY
 import sys

@@ -227,7 +227,16 @@ class CxTicket(models.Model):
             if vals.get("user_id"):
                 vals.setdefault("assign_date", now)
         self._cx_assign_numbers(vals_list)
-        tickets = super().create(vals_list)
+        # mail.thread subscribes each new record on its own (two queries per
+        # ticket); tickets sharing a team and an agent subscribe the same
+        # people, so it is done once per group below
+        tickets = super(CxTicket, self.with_context(cx_defer_auto_subscribe=True)).create(vals_list)
+        tickets = tickets.with_env(self.env)
+        if not self.env.context.get("tracking_disable"):
+            for (team, user), group in tickets.grouped(lambda t: (t.team_id, t.user_id)).items():
+                group._message_auto_subscribe(
+                    {"team_id": team.id, "user_id": user.id}, followers_existing_policy="update"
+                )
         if closed := tickets.filtered("is_closed"):
             closed.close_date = now
         tickets._cx_route_unassigned(now)
@@ -318,8 +327,12 @@ class CxTicket(models.Model):
 
     def _cx_subscribe_customers(self, fresh=False):
         """The customer follows their ticket (they receive the agents' replies).
-        ``fresh``: the tickets were just created and have no follower but
-        their creator: one INSERT for the whole batch."""
+
+        ``fresh``: the tickets were just created, so none of their customers
+        follows them yet: two INSERTs for the whole batch (the follower rows and
+        their default subtypes) instead of mail's per-partner subscription, which
+        costs several queries per distinct customer.
+        """
         tickets = self.filtered("partner_id")
         if not tickets:
             return
@@ -328,19 +341,34 @@ class CxTicket(models.Model):
                 partner_tickets.message_subscribe(partner_ids=partner.ids)
             return
         _all, _internal, external = self.env["mail.message.subtype"]._default_subtypes(self._name)
-        creator = self.env.user.partner_id
-        self.env["mail.followers"].sudo().create(
-            [
-                {
-                    "res_model": self._name,
-                    "res_id": ticket.id,
-                    "partner_id": ticket.partner_id.id,
-                    "subtype_ids": [(6, 0, external)],
-                }
-                for ticket in tickets
-                if ticket.partner_id != creator or self.env.context.get("mail_create_nosubscribe")
-            ]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                     SELECT %s, res_id, partner_id FROM unnest(%s::int[], %s::int[]) AS f(res_id, partner_id)
+                ON CONFLICT DO NOTHING
+                  RETURNING id
+                """,
+                self._name,
+                tickets.ids,
+                [ticket.partner_id.id for ticket in tickets],
+            )
         )
+        follower_ids = [row[0] for row in self.env.cr.fetchall()]
+        if follower_ids and external:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO mail_followers_mail_message_subtype_rel (mail_followers_id, mail_message_subtype_id)
+                         SELECT follower_id, subtype_id FROM unnest(%s::int[]) AS follower_id, unnest(%s::int[]) AS subtype_id
+                    """,
+                    follower_ids,
+                    external,
+                )
+            )
+        self.env["mail.followers"].invalidate_model()
+        tickets.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
 
     def _cx_route_unassigned(self, now):
         """Give an agent to the tickets without one, by their team's method."""
@@ -351,9 +379,13 @@ class CxTicket(models.Model):
             for ticket, agent in assignment.items():
                 by_agent[agent] |= ticket
             for agent, agent_tickets in by_agent.items():
-                # the system assigns: the user who created or moved the
-                # ticket may not be allowed to give it to someone else
-                agent_tickets.sudo().write({"user_id": agent.id, "assign_date": now})
+                # the system assigns (the user who created or moved the ticket
+                # may not be allowed to give it to someone else), and like
+                # CRM's automatic assignment it sends no email per ticket: the
+                # agent finds it in their queue
+                agent_tickets.sudo().with_context(mail_auto_subscribe_no_notify=True).write(
+                    {"user_id": agent.id, "assign_date": now}
+                )
 
     # ------------------------------------------------------------
     # BUSINESS: SLA
@@ -649,6 +681,11 @@ class CxTicket(models.Model):
         if "user_id" in init_values and self.user_id:
             return self.env.ref("cx_helpdesk.mt_ticket_assigned")
         return super()._track_subtype(init_values)
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        if self.env.context.get("cx_defer_auto_subscribe"):
+            return True  # done per group of tickets at the end of create()
+        return super()._message_auto_subscribe(updated_values, followers_existing_policy=followers_existing_policy)
 
     def _detect_loop_sender_domain(self, email_from_normalized):
         return [("email_normalized", "=", email_from_normalized)]
