@@ -207,15 +207,16 @@ def bench_million(env):
     print(f"data: {total:,} tickets, {open_count:,} open, {lines:,} SLA lines", flush=True)
     Line = env["cx.ticket.sla"]
 
+    def naive_scan():
+        # the common alternative: load every running clock and compare in Python
+        env.invalidate_all()
+        now = fields.Datetime.now()
+        lines = Line.search([("status", "in", ("running", "at_risk"))])
+        return [line.id for line in lines if line.deadline <= now or (line.warning_deadline and line.warning_deadline <= now)]
+
+    reference, _due = timed(naive_scan)
     seconds, _result = timed(lambda: Line._cron_sla_escalate(), repeat=20)
-    report("escalation cron, nothing due (median of 20)", seconds, budget=0.2)
-
-    def full_scan():
-        env.cr.execute("SELECT id FROM cx_ticket_sla WHERE status IN ('running', 'at_risk') AND deadline <= now() AND NOT breach_done")
-        return env.cr.fetchall()
-
-    reference, _rows = timed(full_scan, repeat=5)
-    report("  reference: scan of running lines without the partial index", reference)
+    report("escalation cron, nothing due (median of 20)", seconds, budget=0.2, reference=reference)
 
     # 1,000 lines become due (their warning threshold passed)
     env.cr.execute(

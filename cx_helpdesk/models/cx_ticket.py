@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
@@ -92,7 +92,7 @@ class CxTicket(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     is_waiting_customer = fields.Boolean(related="stage_id.is_waiting_customer", string="Waiting on Customer")
-    priority = fields.Selection(TICKET_PRIORITIES, default="0", required=True, tracking=True, index=True)
+    priority = fields.Selection(TICKET_PRIORITIES, default="0", required=True, tracking=True)
     type_id = fields.Many2one("cx.ticket.type", string="Type", tracking=True, index="btree_not_null")
     tag_ids = fields.Many2many("cx.ticket.tag", string="Tags")
     channel = fields.Selection(TICKET_CHANNELS, default="other", required=True, tracking=True)
@@ -130,7 +130,16 @@ class CxTicket(models.Model):
     _number_company_unique = models.Constraint(
         "UNIQUE(company_id, number)", "A ticket with this reference already exists in this company."
     )
-    _team_stage_open_idx = models.Index("(team_id, stage_id) WHERE active")
+    # the kanban: first page of each stage column in the default order, and the
+    # column counts and SLA progress bars read from the index alone. The
+    # predicates are written as the ORM writes its conditions (IS TRUE, IS NOT
+    # TRUE) so that PostgreSQL can match the partial indexes.
+    _stage_first_page_idx = models.Index("(stage_id, priority DESC, id DESC) WHERE active IS TRUE")
+    _stage_counts_idx = models.Index("(company_id, stage_id, sla_status) WHERE active IS TRUE")
+    _stage_open_counts_idx = models.Index(
+        "(company_id, stage_id, sla_status) WHERE active IS TRUE AND is_closed IS NOT TRUE"
+    )
+    _team_stage_idx = models.Index("(team_id, stage_id) WHERE active IS TRUE")
 
     @api.model
     def _lang_get(self):
@@ -561,14 +570,8 @@ class CxTicket(models.Model):
         self.ensure_one()
         ticket = self.sudo()
         actions = line.policy_id.escalation_ids.filtered(lambda e: e.trigger == trigger)
-        if trigger == "warning":
-            body = self.env._("SLA %(sla)s is at risk: due %(deadline)s.", sla=line.display_name,
-                              deadline=tools.format_datetime(self.env, line.deadline, dt_format="short"))
-            subtype = "cx_helpdesk.mt_ticket_sla_warning"
-        else:
-            body = self.env._("SLA %(sla)s is breached: it was due %(deadline)s.", sla=line.display_name,
-                              deadline=tools.format_datetime(self.env, line.deadline, dt_format="short"))
-            subtype = "cx_helpdesk.mt_ticket_sla_breach"
+        body = line._cx_escalation_message(trigger)
+        subtype = "cx_helpdesk.mt_ticket_sla_warning" if trigger == "warning" else "cx_helpdesk.mt_ticket_sla_breach"
         notify = actions.filtered(lambda e: e.action == "notify")
         partner_ids = ticket.team_id.leader_id.partner_id.ids if notify else []
         ticket.message_post(body=body, subtype_xmlid=subtype, partner_ids=partner_ids, message_type="notification")

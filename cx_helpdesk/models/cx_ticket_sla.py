@@ -1,7 +1,10 @@
 import logging
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from .cx_constants import SLA_STATUSES, SLA_TARGET_KINDS
 
@@ -179,15 +182,18 @@ class CxTicketSla(models.Model):
                 return
 
     def _cx_escalate(self, now):
-        lines_by_trigger = {"warning": self.browse(), "breach": self.browse()}
+        """Mark the due lines at risk or breached and run their escalations.
+        Lines whose policy asks for nothing at that trigger only get a note
+        in their ticket's chatter, logged for all of them at once."""
+        due = {"warning": self.browse(), "breach": self.browse()}
         for line in self:
             vals = {}
             if line.deadline and line.deadline <= now and not line.breach_done:
                 vals.update(status="breached", breach_done=True, warning_done=True)
-                lines_by_trigger["breach"] |= line
+                due["breach"] |= line
             elif line.warning_deadline and line.warning_deadline <= now and not line.warning_done:
                 vals.update(status="at_risk", warning_done=True)
-                lines_by_trigger["warning"] |= line
+                due["warning"] |= line
             checks = []
             if not vals.get("warning_done", line.warning_done) and line.warning_deadline:
                 checks.append(line.warning_deadline)
@@ -195,7 +201,20 @@ class CxTicketSla(models.Model):
                 checks.append(line.deadline)
             vals["next_check_at"] = min(checks) if checks else False
             line.write(vals)
-        for trigger, lines in lines_by_trigger.items():
-            for line in lines:
+        for trigger, lines in due.items():
+            acting = lines.filtered(lambda line, trigger=trigger: trigger in line.policy_id.escalation_ids.mapped("trigger"))
+            bodies = defaultdict(list)
+            for line in lines - acting:
+                bodies[line.ticket_id.id].append(line._cx_escalation_message(trigger))
+            if bodies:
+                tickets = self.env["cx.ticket"].browse(list(bodies))
+                tickets._message_log_batch({ticket_id: Markup("<br/>").join(texts) for ticket_id, texts in bodies.items()})
+            for line in acting:
                 line.ticket_id._cx_run_escalations(line, trigger)
 
+    def _cx_escalation_message(self, trigger):
+        self.ensure_one()
+        deadline = format_datetime(self.env, self.deadline, dt_format="short")
+        if trigger == "warning":
+            return self.env._("SLA %(sla)s is at risk: due %(deadline)s.", sla=self.display_name, deadline=deadline)
+        return self.env._("SLA %(sla)s is breached: it was due %(deadline)s.", sla=self.display_name, deadline=deadline)
