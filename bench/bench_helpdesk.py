@@ -12,6 +12,7 @@ Usage (inside `odoo-bin shell`): see bench/run.sh.
 
 import statistics
 import time
+import uuid
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -42,6 +43,7 @@ def timed(function, repeat=1):
 
 
 def make_world(env, policies=50, agents=10):
+    run = uuid.uuid4().hex[:8]  # names are unique: the million data set keeps one world
     calendar = env["resource.calendar"].create(
         {
             "name": "Bench Sun-Thu 8-17 Riyadh",
@@ -63,14 +65,14 @@ def make_world(env, policies=50, agents=10):
     )
     group = env.ref("cx_helpdesk.group_cx_agent")
     users = env["res.users"].create(
-        [{"name": f"Bench agent {i}", "login": f"bench_agent_{i}", "group_ids": [(6, 0, group.ids)]} for i in range(agents)]
+        [{"name": f"Bench agent {i}", "login": f"bench_agent_{i}_{run}", "group_ids": [(6, 0, group.ids)]} for i in range(agents)]
     )
     team = env["cx.team"].create(
         {"name": "Bench team", "assignment_method": "round_robin", "member_ids": [(6, 0, users.ids)],
          "resource_calendar_id": calendar.id}
     )
-    types = env["cx.ticket.type"].create([{"name": f"Bench type {i}"} for i in range(5)])
-    tags = env["cx.ticket.tag"].create([{"name": f"Bench tag {i}"} for i in range(10)])
+    types = env["cx.ticket.type"].create([{"name": f"Bench type {i} {run}"} for i in range(5)])
+    tags = env["cx.ticket.tag"].create([{"name": f"Bench tag {i} {run}"} for i in range(10)])
     env["cx.sla.policy"].search([]).active = False
     # 50 policies, one per (type, tag): each ticket matches one, as on a real
     # helpdesk where policies get more specific rather than pile up

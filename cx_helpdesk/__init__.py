@@ -1,1 +1,7 @@
 from . import controllers, models, wizard
+
+
+def _post_init_hook(env):
+    """A ticket numbering for every existing company (new ones get theirs on creation)."""
+    for company in env["res.company"].search([]):
+        env["cx.ticket"]._cx_sequence(company)

@@ -42,6 +42,7 @@
             "cx_helpdesk/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "_post_init_hook",
     "application": True,
     "installable": True,
 }

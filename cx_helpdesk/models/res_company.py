@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -8,3 +8,12 @@ class ResCompany(models.Model):
         string="Customers See Their Company's Tickets",
         help="In the portal, a customer's contact sees every ticket of their company, not only their own.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # each company numbers its tickets from 1; created now rather than by
+        # the first ticket, so two first tickets in parallel cannot race
+        for company in companies:
+            self.env["cx.ticket"]._cx_sequence(company)
+        return companies

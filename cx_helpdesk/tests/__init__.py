@@ -1,6 +1,7 @@
 from . import (
     test_business_hours,
     test_escalation,
+    test_i18n,
     test_mail_gateway,
     test_performance,
     test_portal,
