@@ -25,6 +25,7 @@ CX_DB_PORT="${CX_DB_PORT:-5432}"
 CX_DB_USER="${CX_DB_USER:-odoo}"
 CX_DB_PASSWORD="${CX_DB_PASSWORD:-odoo}"
 CX_VAR="$CX_ROOT/var"
+CX_RTLCSS_VERSION=4.3.0
 
 # Debian 12 / Ubuntu 22.04+ package names. Odoo's requirements compile
 # psycopg2, python-ldap and cbor2 from source on Python 3.11.
@@ -60,10 +61,18 @@ cx_system_packages() {
         fi
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
     done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing system packages: ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Odoo builds its right-to-left (Arabic) stylesheets with rtlcss, an npm
+    # package: without it Arabic pages are translated but laid out left to right
+    command -v rtlcss >/dev/null || command -v npm >/dev/null || missing+=(npm)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing system packages: ${missing[*]}"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    if ! command -v rtlcss >/dev/null; then
+        log "installing rtlcss (npm) for right-to-left stylesheets"
+        as_root npm install -g --silent "rtlcss@$CX_RTLCSS_VERSION" >/dev/null
+    fi
 }
 
 # Resolves ODOO_SRC: the variable, else the default path, else a download.

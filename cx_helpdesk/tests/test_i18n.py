@@ -2,6 +2,7 @@
 translation, and the customer's pages read right to left."""
 
 import pathlib
+import re
 
 import polib
 
@@ -55,6 +56,10 @@ class TestArabicPortal(HttpCase, CxHelpdeskCommon):
         response = self.url_open(f"/my/tickets/{self.ticket.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_rtl", response.text)
-        self.assertIn("web.assets_frontend.rtl", response.text, "the right-to-left stylesheet")
+        stylesheet = re.search(r'href="(/web/assets/[^"]*web\.assets_frontend\.rtl[^"]*\.css)"', response.text)
+        self.assertTrue(stylesheet, "the right-to-left stylesheet")
+        # really flipped by rtlcss, not the left-to-right rules under an rtl name
+        css = self.url_open(stylesheet.group(1)).text
+        self.assertIn(".text-start{text-align: right !important;}", css)
         self.assertIn("المحادثة", response.text)
         self.assertIn("الراوتر لا يعمل", response.text)
