@@ -43,6 +43,9 @@ SLA_STATUSES = [
     ("breached", "Breached"),
 ]
 
+# a ticket shows the worst status of its SLA lines
+SLA_STATUS_SEVERITY = {"breached": 5, "at_risk": 4, "running": 3, "paused": 2, "met": 1}
+
 SLA_ESCALATION_TRIGGERS = [
     ("warning", "At warning"),
     ("breach", "At breach"),

@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -7,10 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
-from .cx_constants import TICKET_CHANNELS, TICKET_PRIORITIES
+from .cx_constants import SLA_STATUS_SEVERITY, TICKET_CHANNELS, TICKET_PRIORITIES
 from .cx_sla_policy import PolicyMatcher, TicketFacts
-
-_logger = logging.getLogger(__name__)
 
 # fields whose change can make other SLA policies apply
 SLA_MATCH_FIELDS = {"team_id", "priority", "type_id", "tag_ids", "channel", "partner_id", "company_id"}
@@ -186,14 +183,13 @@ class CxTicket(models.Model):
 
     @api.depends("sla_ids.status", "sla_ids.deadline")
     def _compute_sla_status(self):
-        severity = {"breached": 5, "at_risk": 4, "running": 3, "paused": 2, "met": 1}
         for ticket in self:
             lines = ticket.sla_ids
             if not lines:
                 ticket.sla_status = "none"
                 ticket.sla_deadline = False
                 continue
-            ticket.sla_status = max(lines.mapped("status"), key=severity.get)
+            ticket.sla_status = max(lines.mapped("status"), key=SLA_STATUS_SEVERITY.get)
             deadlines = [line.deadline for line in lines if line.deadline and not line.reached_date]
             ticket.sla_deadline = min(deadlines) if deadlines else False
 

@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -7,11 +6,6 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from .cx_constants import SLA_STATUSES, SLA_TARGET_KINDS
-
-_logger = logging.getLogger(__name__)
-
-# the worst status first: a ticket shows the worst of its lines
-STATUS_SEVERITY = {"breached": 4, "at_risk": 3, "running": 2, "paused": 1, "met": 0}
 
 
 class CxTicketSla(models.Model):
