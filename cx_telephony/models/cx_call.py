@@ -1,0 +1,289 @@
+from datetime import datetime, timezone
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CALL_STATES = [
+    ("ringing", "Ringing"),
+    ("queued", "In Queue"),
+    ("answered", "Answered"),
+    ("missed", "Missed"),
+    ("abandoned", "Abandoned"),
+    ("busy", "Busy"),
+    ("failed", "Failed"),
+    ("completed", "Completed"),
+]
+UNANSWERED_STATES = ("missed", "abandoned")
+
+
+class CxCall(models.Model):
+    """One phone call (all the channels Asterisk links under one Linkedid)."""
+
+    _name = "cx.call"
+    _description = "Phone Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start_time desc, id desc"
+    _rec_name = "display_name"
+
+    pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="restrict", index=True)
+    company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
+    linkedid = fields.Char(string="Linked ID", required=True, readonly=True, help="Asterisk's Linkedid of the call.")
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")], default="inbound", required=True
+    )
+    state = fields.Selection(CALL_STATES, default="ringing", required=True, index=True, tracking=True)
+    caller_number = fields.Char(string="From")
+    caller_name = fields.Char(string="Caller ID Name")
+    called_number = fields.Char(string="To")
+    customer_number = fields.Char(compute="_compute_customer_number", store=True, help="The customer's side of the call.")
+    customer_e164 = fields.Char(string="Customer Number (E.164)", index="btree_not_null")
+    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", tracking=True)
+    user_id = fields.Many2one("res.users", string="Agent", index="btree_not_null", tracking=True)
+    agent_interface = fields.Char(readonly=True)
+    queue = fields.Char(readonly=True)
+    queue_id = fields.Many2one("cx.pbx.queue", string="PBX Queue", readonly=True)
+    team_id = fields.Many2one("cx.team", string="Team", index="btree_not_null")
+    start_time = fields.Datetime(required=True, default=fields.Datetime.now)
+    queued_time = fields.Datetime()
+    answered_time = fields.Datetime()
+    end_time = fields.Datetime()
+    ring_seconds = fields.Float(string="Ring Time (s)")
+    wait_seconds = fields.Float(string="Wait in Queue (s)")
+    talk_seconds = fields.Float(string="Talk Time (s)")
+    duration_seconds = fields.Float(string="Duration (s)", compute="_compute_duration", store=True)
+    hangup_cause = fields.Integer(string="Hangup Cause Code")
+    hangup_cause_text = fields.Char(string="Hangup Cause")
+    missed_agent_ids = fields.Many2many("res.users", "cx_call_missed_agent_rel", string="Rang Without Answer")
+    transfer_ids = fields.One2many("cx.call.transfer", "call_id", string="Transfers")
+    recording_path = fields.Char(readonly=True, groups="cx_helpdesk.group_cx_supervisor")
+    has_recording = fields.Boolean(compute="_compute_has_recording")
+    ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
+    originate_action_id = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    notes = fields.Html()
+    disposition = fields.Selection(
+        [
+            ("solved", "Solved on the call"),
+            ("ticket", "Follow-up in a ticket"),
+            ("callback", "Call back needed"),
+            ("information", "Information given"),
+            ("sale", "Sale opportunity"),
+            ("wrong_number", "Wrong number"),
+        ],
+        tracking=True,
+    )
+
+    _pbx_linkedid_unique = models.Constraint("UNIQUE(pbx_id, linkedid)", "A call is recorded once per PBX.")
+
+    @api.depends("direction", "caller_number", "called_number")
+    def _compute_customer_number(self):
+        for call in self:
+            call.customer_number = call.called_number if call.direction == "outbound" else call.caller_number
+
+    @api.depends("start_time", "end_time")
+    def _compute_duration(self):
+        for call in self:
+            if call.start_time and call.end_time:
+                call.duration_seconds = max((call.end_time - call.start_time).total_seconds(), 0)
+            else:
+                call.duration_seconds = 0
+
+    def _compute_has_recording(self):
+        for call in self:
+            call.has_recording = bool(call.sudo().recording_path)
+
+    @api.depends("customer_number", "partner_id", "start_time")
+    def _compute_display_name(self):
+        for call in self:
+            who = call.partner_id.name or call.customer_number or self.env._("Unknown caller")
+            when = fields.Datetime.to_string(call.start_time)[:16] if call.start_time else ""
+            call.display_name = f"{who} {when}".strip()
+
+    # ------------------------------------------------------------
+    # BUSINESS: ingestion from the AMI bridge
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_apply_snapshots(self, pbx, snapshots):
+        """Create or update the calls of ``pbx`` from call-tracker snapshots
+        (see cx_telephony/tools/call_tracker.py). Idempotent: the same
+        snapshots applied twice change nothing. A handful of queries per
+        batch, whatever its size. Returns the calls."""
+        latest = {}
+        for snapshot in snapshots:
+            latest[snapshot["linkedid"]] = snapshot
+        if not latest:
+            return self.browse()
+        Call = self.sudo()
+        existing = {
+            call.linkedid: call for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(latest))])
+        }
+        country = pbx.company_id.country_id
+        customer_numbers = {self._cx_customer_number(s) for s in latest.values()} - {None}
+        partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country)
+        interfaces = set()
+        for snapshot in latest.values():
+            interfaces.add(self._cx_agent_key(snapshot))
+            interfaces.update(snapshot.get("missed_agents") or [])
+        agents = self.env["res.users"]._cx_find_agents(interfaces)
+        queues = {queue.name: queue for queue in pbx.sudo().queue_ids}
+        to_create, calls = [], Call
+        newly_unanswered = Call
+        for linkedid, snapshot in latest.items():
+            call = existing.get(linkedid)
+            values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
+            if call:
+                if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES:
+                    newly_unanswered |= call
+                changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
+                if changed:
+                    call.write(changed)
+                calls |= call
+            else:
+                to_create.append(values)
+        if to_create:
+            created = Call.create(to_create)
+            newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES)
+            calls |= created
+        newly_unanswered._cx_schedule_callbacks()
+        return calls.with_env(self.env)
+
+    @api.model
+    def _cx_customer_number(self, snapshot):
+        number = snapshot.get("called_number") if snapshot.get("direction") == "outbound" else snapshot.get("caller_number")
+        return number or None
+
+    @api.model
+    def _cx_agent_key(self, snapshot):
+        """The interface that identifies the agent: the queue member who took
+        the call, else, for calls an agent placed, their own extension."""
+        if snapshot.get("agent_interface"):
+            return snapshot["agent_interface"]
+        if snapshot.get("direction") in ("outbound", "internal") and snapshot.get("caller_number"):
+            return f"PJSIP/{snapshot['caller_number']}"
+        return None
+
+    def _cx_differs(self, fname, value):
+        current = self[fname]
+        field = self._fields[fname]
+        if field.type == "many2one":
+            return current.id != (value or False)
+        if field.type == "many2many":
+            return set(current.ids) != set(value[0][2]) if value else bool(current)
+        if field.type == "one2many":
+            return bool(value)
+        return (current or False) != (value or False)
+
+    @api.model
+    def _cx_values_from_snapshot(self, snapshot, pbx, country, partners, agents, queues, call=None):
+        customer_number = self._cx_customer_number(snapshot)
+        partner = partners.get(customer_number)
+        agent = agents.get(self._cx_agent_key(snapshot))
+        queue = queues.get(snapshot.get("queue"))
+        values = {
+            "pbx_id": pbx.id,
+            "linkedid": snapshot["linkedid"],
+            "direction": snapshot.get("direction") or "inbound",
+            "state": snapshot["state"],
+            "caller_number": snapshot.get("caller_number"),
+            "caller_name": snapshot.get("caller_name"),
+            "called_number": snapshot.get("called_number"),
+            "customer_e164": self.env["res.partner"]._phone_format_number(customer_number, country, force_format="E164")
+            if customer_number
+            else False,
+            "agent_interface": snapshot.get("agent_interface"),
+            "queue": snapshot.get("queue"),
+            "queue_id": queue.id if queue else False,
+            "start_time": _naive(snapshot.get("start_time")),
+            "queued_time": _naive(snapshot.get("queued_time")),
+            "answered_time": _naive(snapshot.get("answered_time")),
+            "end_time": _naive(snapshot.get("end_time")),
+            "ring_seconds": snapshot.get("ring_seconds") or 0,
+            "wait_seconds": snapshot.get("wait_seconds") or 0,
+            "talk_seconds": snapshot.get("talk_seconds") or 0,
+            "hangup_cause": snapshot.get("hangup_cause") or 0,
+            "hangup_cause_text": snapshot.get("hangup_cause_text"),
+            "recording_path": snapshot.get("recording"),
+            "missed_agent_ids": [(6, 0, [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents])],
+        }
+        # what people set by hand is never overwritten by the PBX
+        if partner and not (call and call.partner_id):
+            values["partner_id"] = partner.id
+        if agent and not (call and call.user_id):
+            values["user_id"] = agent.id
+        if queue and queue.team_id and not (call and call.team_id):
+            values["team_id"] = queue.team_id.id
+        elif agent and not (call and call.team_id) and agent.cx_team_ids:
+            values["team_id"] = agent.cx_team_ids[:1].id
+        transfers = snapshot.get("transfers") or []
+        known = len(call.transfer_ids) if call else 0
+        if len(transfers) > known:
+            values["transfer_ids"] = [
+                (0, 0, {"kind": t["kind"], "result": t.get("result"), "from_party": t.get("from"),
+                        "to_party": t.get("to"), "at": _naive(t.get("at"))})
+                for t in transfers[known:]
+            ]
+        return values
+
+    def _cx_schedule_callbacks(self):
+        """A call-back activity for the team of each missed or abandoned call."""
+        activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        for call in self:
+            if call.queue_id and not call.queue_id.callback_activity:
+                continue
+            responsible = call.team_id.leader_id or call.user_id
+            if not responsible or not activity_type:
+                continue
+            call.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Call back %s", call.partner_id.name or call.customer_number or "?"),
+                user_id=responsible.id,
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_create_ticket(self):
+        """A ticket of the call's team for its customer, the call linked."""
+        self.ensure_one()
+        if self.ticket_id:
+            return self.action_open_ticket()
+        team = self.team_id or self.env.user.cx_team_ids[:1]
+        if not team:
+            raise UserError(self.env._("Map the queue to a team, or join a team, to open a ticket from this call."))
+        ticket_vals = {
+                "name": self.env._("Call from %s", self.partner_id.name or self.customer_number or self.env._("unknown caller")),
+                "team_id": team.id,
+                "partner_id": self.partner_id.id,
+                "partner_phone": self.customer_e164 or self.customer_number,
+                "channel": "phone",
+                "user_id": self.user_id.id or self.env.uid,
+                "description": self.notes,
+            }
+        ticket = self.env["cx.ticket"].create(ticket_vals)
+        self.ticket_id = ticket
+        return self.action_open_ticket()
+
+    def action_open_ticket(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "cx.ticket", "res_id": self.ticket_id.id, "view_mode": "form"}
+
+
+class CxCallTransfer(models.Model):
+    _name = "cx.call.transfer"
+    _description = "Call Transfer"
+    _order = "at, id"
+
+    call_id = fields.Many2one("cx.call", required=True, ondelete="cascade", index=True)
+    kind = fields.Selection([("blind", "Blind"), ("attended", "Attended")], required=True)
+    result = fields.Char()
+    from_party = fields.Char(string="From")
+    to_party = fields.Char(string="To")
+    at = fields.Datetime()
+
+
+def _naive(value):
+    """Datetimes from the tracker may be aware; the ORM stores naive UTC."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value or False

@@ -1,0 +1,103 @@
+import socket
+import ssl
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
+
+
+class CxPbx(models.Model):
+    """An Asterisk PBX reached over AMI. The AMI bridge (``odoo-bin
+    cx_ami_bridge``) keeps one connection per active PBX and writes its calls."""
+
+    _name = "cx.pbx"
+    _description = "Asterisk PBX"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    host = fields.Char(string="AMI Host", required=True, default="localhost")
+    port = fields.Integer(string="AMI Port", required=True, default=5038)
+    username = fields.Char(string="AMI User", required=True, default="odoo")
+    secret = fields.Char(string="AMI Secret", groups="base.group_system", copy=False)
+    use_tls = fields.Boolean(string="TLS", help="AMI over TLS (manager.conf: tlsenable, port 5039 by default).")
+    recording_base_url = fields.Char(
+        help="Where the recordings are served from (the directory of MixMonitor's files, "
+        "shared with Odoo or behind an internal web server). Odoo serves them to allowed users only.",
+    )
+    internal_number_max_digits = fields.Integer(
+        string="Extension Length",
+        default=5,
+        help="Numbers with at most this many digits are extensions (agents); longer ones are customers.",
+    )
+    queue_ids = fields.One2many("cx.pbx.queue", "pbx_id", string="Queues")
+    connection_state = fields.Selection(
+        [("unknown", "Never connected"), ("connected", "Connected"), ("disconnected", "Disconnected"), ("error", "Error")],
+        default="unknown",
+        readonly=True,
+        copy=False,
+    )
+    asterisk_version = fields.Char(readonly=True, copy=False)
+    last_event_at = fields.Datetime(string="Last Event", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    call_count = fields.Integer(compute="_compute_call_count")
+
+    _host_port_unique = models.Constraint("UNIQUE(host, port, company_id)", "This PBX is already configured.")
+
+    def _compute_call_count(self):
+        counts = dict(self.env["cx.call"]._read_group([("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"]))
+        for pbx in self:
+            pbx.call_count = counts.get(pbx, 0)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_test_connection(self):
+        """Log in to AMI and report the Asterisk version, or the exact error."""
+        self.ensure_one()
+        try:
+            version = self.sudo()._cx_ami_login_check(timeout=5)
+        except (OSError, UserError) as error:
+            message = str(error.args[0] if isinstance(error, UserError) else error) or error.__class__.__name__
+            self.sudo().write({"connection_state": "error", "last_error": message})
+            return self._cx_notify(self.env._("Connection failed: %s", message), "danger")
+        self.sudo().write({"asterisk_version": version, "last_error": False})
+        return self._cx_notify(self.env._("Connected: Asterisk Call Manager %s, login accepted.", version), "success")
+
+    def _cx_notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.name, "message": message, "type": kind, "sticky": kind == "danger"},
+        }
+
+    def _cx_ami_login_check(self, timeout=5):
+        """Open an AMI session, log in and off; returns the manager version.
+        Blocking, bounded by ``timeout`` seconds per step."""
+        self.ensure_one()
+        parser = AmiParser()
+        raw = socket.create_connection((self.host, self.port), timeout=timeout)
+        if self.use_tls:
+            raw = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
+        with raw as connection:
+            connection.sendall(
+                format_action("Login", action_id="cx-test", Username=self.username, Secret=self.secret or "", Events="off")
+            )
+            response = None
+            while response is None:
+                data = connection.recv(65536)
+                if not data:
+                    raise UserError(self.env._("The PBX closed the connection before answering the login."))
+                for message in parser.feed(data):
+                    if message.kind == "response" and message["ActionID"] == "cx-test":
+                        response = message
+            if response["Response"] != "Success":
+                raise UserError(self.env._("Login refused: %s", response["Message"] or response["Response"]))
+            connection.sendall(format_action("Logoff", action_id="cx-bye"))
+        if not parser.version:
+            raise UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
+        return parser.version

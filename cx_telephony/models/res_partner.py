@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    cx_call_ids = fields.One2many("cx.call", "partner_id", string="Calls")
+    cx_call_count = fields.Integer(string="Call Count", compute="_compute_cx_call_count")
+
+    # caller identification reads phone_sanitized (phone_validation's E.164
+    # form of the phone) on every call: it needs an index
+    _phone_sanitized_idx = models.Index("(phone_sanitized) WHERE phone_sanitized IS NOT NULL")
+
+    def _compute_cx_call_count(self):
+        counts = dict(self.env["cx.call"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.cx_call_count = counts.get(partner, 0)
+
+    @api.model
+    def _cx_find_callers(self, numbers, country):
+        """``{raw number: partner}`` for the callers' numbers, normalised to
+        E.164 with ``country`` (local forms like 0501234567 or 0912345678) and
+        matched on the indexed sanitized phone. When several contacts share a
+        number, the commercial entity with open tickets wins, then the
+        company, then the oldest. One query for all numbers (plus one for
+        ambiguous ones)."""
+        e164 = {}
+        for number in numbers:
+            if number and (normalized := self._phone_format_number(number, country, force_format="E164")):
+                e164[number] = normalized
+        if not e164:
+            return {}
+        partners = self.sudo().search([("phone_sanitized", "in", list(set(e164.values())))], order="id")
+        by_number = partners.grouped("phone_sanitized")
+        ambiguous = [group for group in by_number.values() if len(group) > 1]
+        with_tickets = set()
+        if ambiguous:
+            candidates = self.browse().union(*ambiguous)
+            with_tickets = {
+                partner.id
+                for partner, in self.env["cx.ticket"].sudo()._read_group(
+                    [("commercial_partner_id", "in", candidates.commercial_partner_id.ids), ("is_closed", "=", False)],
+                    ["commercial_partner_id"],
+                )
+            }
+
+        def rank(partner):
+            return (
+                partner.commercial_partner_id.id not in with_tickets,
+                partner != partner.commercial_partner_id,
+                partner.id,
+            )
+
+        return {
+            number: min(by_number[normalized], key=rank)
+            for number, normalized in e164.items()
+            if normalized in by_number
+        }
+
+    def action_view_cx_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("cx_telephony.cx_call_action")
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        return action
