@@ -1,7 +1,7 @@
 import socket
 import ssl
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
@@ -101,3 +101,59 @@ class CxPbx(models.Model):
         if not parser.version:
             raise UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
         return parser.version
+
+    # ------------------------------------------------------------
+    # BUSINESS: the AMI bridge
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_bridge_configs(self):
+        """What the bridge needs to follow the active PBXs (read as superuser)."""
+        return [
+            {
+                "id": pbx.id,
+                "host": pbx.host,
+                "port": pbx.port,
+                "username": pbx.username,
+                "secret": pbx.secret,
+                "use_tls": pbx.use_tls,
+                "internal_number_max_digits": pbx.internal_number_max_digits,
+            }
+            for pbx in self.sudo().search([])
+        ]
+
+    def _cx_bridge_apply(self, changes):
+        """Write a batch of the bridge's changes for this PBX, in one
+        transaction: calls (idempotent), connection status, the calls still
+        live after a reconnection."""
+        self.ensure_one()
+        pbx = self.sudo()
+        snapshots = [payload for kind, payload in changes if kind == "call"]
+        if snapshots:
+            self.env["cx.call"]._cx_apply_snapshots(pbx, snapshots)
+        for kind, payload in changes:
+            if kind == "status":
+                values = {"connection_state": payload["state"], "last_error": payload.get("error") or False}
+                if payload.get("version"):
+                    values["asterisk_version"] = payload["version"]
+                pbx.write(values)
+            elif kind == "live_calls":
+                pbx._cx_close_stale_calls(payload["linkedids"], payload["at"])
+        if changes:
+            pbx.last_event_at = fields.Datetime.now()
+
+    def _cx_close_stale_calls(self, live_linkedids, at):
+        """Calls still open here whose channels are gone ended while the
+        bridge was stopped: close them (answered ones as completed)."""
+        open_calls = self.env["cx.call"].search(
+            [("pbx_id", "=", self.id), ("state", "in", ("ringing", "queued", "answered")), ("linkedid", "not in", live_linkedids)]
+        )
+        for call in open_calls:
+            call.write(
+                {
+                    "state": "completed" if call.state == "answered" else ("abandoned" if call.queued_time else "missed"),
+                    "end_time": at,
+                }
+            )
+            call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
+        open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()

@@ -1,0 +1,61 @@
+"""``odoo-bin cx_ami_bridge -c odoo.conf -d DB``: follow the database's PBXs
+over AMI and write their calls. One process per database, any number of PBXs.
+
+Odoo finds this command in the addons path given *before* the command name:
+``odoo-bin --addons-path=... cx_ami_bridge -c odoo.conf -d DB``.
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+
+from odoo import api
+from odoo.cli.command import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+_logger = logging.getLogger("odoo.addons.cx_telephony.bridge")
+
+
+class CxAmiBridge(Command):
+    """Follow the PBXs of one database over AMI and write their calls."""
+
+    name = "cx_ami_bridge"
+
+    def run(self, args):
+        config.parser.prog = self.prog
+        config.parse_config(args, setup_logging=True)
+        dbnames = config["db_name"]
+        if len(dbnames) != 1:
+            raise SystemExit("cx_ami_bridge follows one database: give it with -d")
+        dbname = dbnames[0]
+        threading.current_thread().dbname = dbname
+        registry = Registry(dbname)
+        spill = os.path.join(config["data_dir"], f"cx_ami_bridge_{dbname}.jsonl")
+
+        def load_pbxs():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                return env["cx.pbx"]._cx_bridge_configs()
+
+        def sink(pbx_id, changes):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                env["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
+
+        from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge  # imported once the registry is loaded
+
+        bridge = AmiBridge(load_pbxs, sink, spill_path=spill)
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, bridge.stop)
+            _logger.info("AMI bridge for database %s started", dbname)
+            await bridge.run()
+            _logger.info("AMI bridge for database %s stopped (%s changes written)", dbname, bridge.written)
+
+        asyncio.run(main())
+        return 0

@@ -1,0 +1,327 @@
+"""The AMI bridge's engine, without the ORM: one asyncio loop follows any
+number of PBXs with panoramisk, folds their events into calls and hands the
+changes to a *sink* in batches.
+
+- Reconnection: panoramisk reconnects by itself; the delay doubles after each
+  failure (1 s up to ``max_backoff``) and resets once logged in. Keep-alive
+  pings are panoramisk's.
+- After each login the bridge lists the live channels (CoreShowChannels): the
+  calls it followed that are gone ended while it was away, and the sink is told
+  which calls are live so it can close the ones that ended while the bridge
+  itself was stopped.
+- Nothing is lost when the database is unreachable: batches the sink refused
+  stay in a bounded buffer, spilled to a file past ``max_buffer`` changes, and
+  are written in order once the sink accepts them again.
+- A malformed or unknown event is logged and skipped, never fatal.
+
+The sink is synchronous (it runs in a worker thread): ``sink(pbx_id, changes)``
+writes and returns, or raises to be retried later.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections import deque
+from datetime import datetime, timezone
+
+from panoramisk import Manager
+
+from .ami import AmiMessage
+from .call_tracker import CallTracker
+
+_logger = logging.getLogger(__name__)
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return {"__datetime__": value.isoformat()}
+    raise TypeError(value)
+
+
+def _json_hook(value):
+    if "__datetime__" in value:
+        return datetime.fromisoformat(value["__datetime__"])
+    return value
+
+
+class SpillBuffer:
+    """A FIFO of ``(pbx_id, change)`` kept in memory up to ``max_items``,
+    then appended to a JSON-lines file; read back in order."""
+
+    def __init__(self, max_items=10000, spill_path=None):
+        self.max_items = max_items
+        self.spill_path = spill_path
+        self.memory = deque()
+        self.spilled = 0
+
+    def __len__(self):
+        return len(self.memory) + self.spilled
+
+    def push(self, pbx_id, change):
+        if self.spilled or len(self.memory) >= self.max_items:
+            if not self.spill_path:
+                raise OverflowError("the bridge's buffer is full and has no spill file")
+            with open(self.spill_path, "a", encoding="utf-8") as spill:
+                spill.write(json.dumps([pbx_id, change], default=_json_default) + "\n")
+            self.spilled += 1
+        else:
+            self.memory.append((pbx_id, change))
+
+    def take(self, count):
+        """Up to ``count`` oldest items (removed only by :meth:`commit`)."""
+        if not self.memory and self.spilled:
+            self._reload()
+        return list(self.memory)[:count]
+
+    def commit(self, count):
+        for _index in range(count):
+            self.memory.popleft()
+
+    def _reload(self):
+        with open(self.spill_path, encoding="utf-8") as spill:
+            lines = spill.readlines()
+        head, rest = lines[: self.max_items], lines[self.max_items :]
+        for line in head:
+            pbx_id, change = json.loads(line, object_hook=_json_hook)
+            self.memory.append((pbx_id, tuple(change)))
+        with open(self.spill_path, "w", encoding="utf-8") as spill:
+            spill.writelines(rest)
+        self.spilled = len(rest)
+        if not rest:
+            os.remove(self.spill_path)
+
+
+class PbxSession:
+    """One PBX: a panoramisk manager, its call tracker, its status."""
+
+    def __init__(self, bridge, config):
+        self.bridge = bridge
+        self.pbx_id = config["id"]
+        self.config = config
+        self.tracker = CallTracker(internal_max_digits=config.get("internal_number_max_digits") or 5)
+        self.backoff = 1
+        self.logged_in = False
+        self.manager = Manager(
+            host=config["host"],
+            port=config["port"],
+            username=config["username"],
+            secret=config["secret"] or "",
+            ssl=bool(config.get("use_tls")),
+            ping_delay=bridge.ping_interval,
+            ping_interval=bridge.ping_interval,
+            reconnect_timeout=1,
+            loop=bridge.loop,
+            on_login=self._on_login,
+            on_connect=self._on_connect,
+            on_disconnect=self._on_disconnect,
+        )
+        self.manager.register_event("*", self._on_event)
+        self._panoramisk_login, self.manager.login = self.manager.login, self._login_done
+        self._panoramisk_connect, self.manager.connect = self.manager.connect, self._connect
+        self.closed = False
+        self.failed_attempts = 0
+
+    # panoramisk callbacks -------------------------------------------------
+    def _on_connect(self, manager):
+        _logger.info("AMI %s: connected to %s:%s", self.pbx_id, self.config["host"], self.config["port"])
+
+    def _on_login(self, manager):
+        self.logged_in = True
+        self.failed_attempts = 0
+        self.backoff = 1
+        manager.reconnect_timeout = 1
+        version = getattr(manager.protocol, "version", None)
+        self.bridge.emit(self.pbx_id, ("status", {"state": "connected", "version": version, "error": None, "at": _now()}))
+        self.bridge.loop.create_task(self.reconcile())
+
+    def _on_disconnect(self, manager, exc):
+        was_logged_in, self.logged_in = self.logged_in, False
+        error = str(exc) if exc else None
+        if was_logged_in or error:
+            self.bridge.emit(self.pbx_id, ("status", {"state": "disconnected", "error": error, "at": _now()}))
+
+    async def _on_event(self, manager, event):
+        try:
+            message = AmiMessage(list(event.items()))
+            for change in self.tracker.handle(message, _now()):
+                self.bridge.emit(self.pbx_id, change)
+        except Exception:  # one bad event never stops the stream
+            _logger.exception("AMI %s: skipped an event that could not be folded: %r", self.pbx_id, dict(event))
+
+    # ----------------------------------------------------------------------
+    async def start(self):
+        self.manager.connect()
+
+    def _connect(self):
+        """Every (re)connection attempt: panoramisk schedules the next one
+        after ``reconnect_timeout``, doubled at each failure (backoff)."""
+        if self.closed:
+            return None
+        if not self.logged_in:
+            self.failed_attempts += 1
+            self.backoff = min(2 ** (self.failed_attempts - 1), self.bridge.max_backoff)
+            self.manager.reconnect_timeout = self.backoff
+        return self._panoramisk_connect()
+
+    def _login_done(self, future):
+        """panoramisk's login callback, wrapped: a refused login is reported
+        as the PBX's error (and retried after the backoff: the secret may be
+        fixed meanwhile)."""
+        authenticated = self._panoramisk_login(future)
+        if not authenticated:
+            response = future.result()
+            error = response.get("Message") or "Authentication failed"
+            self.bridge.emit(self.pbx_id, ("status", {"state": "error", "error": error, "at": _now()}))
+        return authenticated
+
+    async def reconcile(self):
+        """List the live channels; end the calls followed here that are gone,
+        and tell the sink which calls are live."""
+        try:
+            response = await asyncio.wait_for(
+                self.manager.send_action({"Action": "CoreShowChannels"}, as_list=True), self.bridge.action_timeout
+            )
+        except (asyncio.TimeoutError, OSError) as error:
+            _logger.warning("AMI %s: CoreShowChannels failed: %s", self.pbx_id, error)
+            return
+        messages = response if isinstance(response, list) else [response]
+        live, linkedids = set(), set()
+        for message in messages:
+            if message.get("Event") == "CoreShowChannel":
+                live.add(message.get("Uniqueid"))
+                linkedids.add(message.get("Linkedid"))
+                for change in self.tracker.handle(AmiMessage(list(message.items())), _now()):
+                    self.bridge.emit(self.pbx_id, change)
+        for change in self.tracker.reconcile(live, _now()):
+            self.bridge.emit(self.pbx_id, change)
+        self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "at": _now()}))
+
+    async def originate(self, action_id, fields):
+        """Send an Originate (click-to-dial); its outcome arrives as an event."""
+        return await asyncio.wait_for(
+            self.manager.send_action({"Action": "Originate", "ActionID": action_id, "Async": "true", **fields}),
+            self.bridge.action_timeout,
+        )
+
+    def close(self):
+        """Stop following this PBX (no reconnection afterwards)."""
+        self.closed = True
+        self.manager.close()
+
+
+class AmiBridge:
+    """Follows the PBXs given by ``load_pbxs()`` and writes to ``sink``.
+
+    :param load_pbxs: callable returning the active PBXs' configurations
+        (dicts: id, host, port, username, secret, use_tls,
+        internal_number_max_digits); called again every ``refresh_seconds``
+    :param sink: callable ``sink(pbx_id, changes)``, run in a worker thread
+    """
+
+    def __init__(self, load_pbxs, sink, batch_size=500, flush_interval=0.2, max_buffer=10000,
+                 spill_path=None, max_backoff=60, ping_interval=10, action_timeout=10, refresh_seconds=60):
+        self.load_pbxs = load_pbxs
+        self.sink = sink
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.buffer = SpillBuffer(max_buffer, spill_path)
+        self.max_backoff = max_backoff
+        self.ping_interval = ping_interval
+        self.action_timeout = action_timeout
+        self.refresh_seconds = refresh_seconds
+        self.sessions = {}
+        self.loop = None
+        self.written = 0
+        self.sink_failures = 0
+        self._wakeup = None
+        self._stopping = False
+
+    def emit(self, pbx_id, change):
+        self.buffer.push(pbx_id, change)
+        if self._wakeup and len(self.buffer) >= self.batch_size:
+            self._wakeup.set()
+
+    async def run(self, until=None):
+        """Run until :meth:`stop` (or until the ``until`` future is done)."""
+        self.loop = asyncio.get_running_loop()
+        self._wakeup = asyncio.Event()
+        writer = self.loop.create_task(self._writer())
+        refresher = self.loop.create_task(self._refresher())
+        try:
+            while not self._stopping and not (until and until.done()):
+                await asyncio.sleep(0.05)
+        finally:
+            refresher.cancel()
+            for session in self.sessions.values():
+                session.close()
+            self._stopping = True
+            self._wakeup.set()
+            await writer
+            await self._flush_all()
+
+    def stop(self):
+        self._stopping = True
+
+    async def _refresher(self):
+        while not self._stopping:
+            configs = await self.loop.run_in_executor(None, self.load_pbxs)
+            wanted = {config["id"]: config for config in configs}
+            for pbx_id in set(self.sessions) - set(wanted):
+                self.sessions.pop(pbx_id).close()
+            for pbx_id, config in wanted.items():
+                session = self.sessions.get(pbx_id)
+                if session and session.config != config:
+                    session.close()
+                    session = None
+                if not session:
+                    self.sessions[pbx_id] = session = PbxSession(self, config)
+                    await session.start()
+            await asyncio.sleep(self.refresh_seconds)
+
+    async def _writer(self):
+        delay = self.flush_interval
+        while not self._stopping:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), delay)
+            self._wakeup.clear()
+            ok = await self._flush_all()
+            # the database is away: retry with a growing delay, keep buffering
+            delay = self.flush_interval if ok else min(max(delay * 2, 0.5), 30)
+
+    async def _flush_all(self):
+        while len(self.buffer):
+            items = self.buffer.take(self.batch_size)
+            by_pbx = {}
+            for pbx_id, change in items:
+                by_pbx.setdefault(pbx_id, []).append(change)
+            try:
+                for pbx_id, changes in by_pbx.items():
+                    await self.loop.run_in_executor(None, self.sink, pbx_id, changes)
+            except Exception as error:  # the sink refused: keep everything, retry later
+                self.sink_failures += 1
+                _logger.warning("AMI bridge: %s changes wait, the database refused them: %s", len(items), error)
+                return False
+            self.buffer.commit(len(items))
+            self.written += len(items)
+        return True
+
+
+def run_until(bridge, seconds):
+    """Run ``bridge`` for ``seconds`` in a fresh event loop (tests, tools)."""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        until = loop.create_future()
+        loop.call_later(seconds, until.set_result, True)
+        await bridge.run(until)
+
+    started = time.monotonic()
+    asyncio.run(main())
+    return time.monotonic() - started
