@@ -1,12 +1,13 @@
 # The two commands of the README, and the helpers around them.
 # Settings are environment variables, documented in scripts/lib.sh.
-.PHONY: help run test lint setup bench
+.PHONY: help run test lint setup bench bridge
 
 help:
 	@echo "make run    set up what is missing and serve Odoo with the cx addons on http://localhost:8069"
 	@echo "make test   set up what is missing and run the whole test suite on a throw-away database"
 	@echo "make lint   ruff on the repository"
 	@echo "make setup  only the set-up steps (system packages, Odoo source, venv, PostgreSQL)"
+	@echo "make bridge the AMI bridge of cx_telephony on the make run database"
 	@echo "make bench  the benchmarks of bench/ (ARGS=\"create\" or \"million\" for one)"
 
 run:
@@ -23,3 +24,6 @@ setup:
 
 bench:
 	@bash bench/run.sh $(ARGS)
+
+bridge:
+	@bash scripts/bridge.sh $(ARGS)
