@@ -20,5 +20,13 @@
         "views/cx_telephony_menus.xml",
     ],
     "demo": ["demo/cx_telephony_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "cx_telephony/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "cx_telephony/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -240,8 +240,85 @@ class CxCall(models.Model):
             )
 
     # ------------------------------------------------------------
+    # BUSINESS: the agent's screen
+    # ------------------------------------------------------------
+
+    def _cx_screen_pop_payload(self, event):
+        """What the caller panel shows: who calls, their open tickets with
+        their SLA, their last calls. A few queries."""
+        self.ensure_one()
+        partner = self.partner_id
+        commercial = partner.commercial_partner_id
+        tickets = self.env["cx.ticket"]
+        calls = self.env["cx.call"]
+        if partner:
+            tickets = tickets.sudo().search(
+                [("commercial_partner_id", "=", commercial.id), ("is_closed", "=", False)],
+                order="priority desc, id desc",
+                limit=5,
+            )
+            calls = self.sudo().search(
+                [("partner_id", "child_of", commercial.id), ("id", "!=", self.id)], order="start_time desc", limit=3
+            )
+        sla_labels = dict(self.env["cx.ticket"]._fields["sla_status"]._description_selection(self.env))
+        return {
+            "event": event,
+            "call_id": self.id,
+            "linkedid": self.linkedid,
+            "number": self.customer_number,
+            "queue": self.queue,
+            "team": self.team_id.name,
+            "partner": {
+                "id": partner.id,
+                "name": partner.name,
+                "company": commercial.name if commercial != partner else False,
+            }
+            if partner
+            else False,
+            "ticket_id": self.ticket_id.id,
+            "open_tickets": [
+                {
+                    "id": ticket.id,
+                    "number": ticket.number,
+                    "name": ticket.name,
+                    "stage": ticket.stage_id.name,
+                    "sla_status": ticket.sla_status,
+                    "sla_label": sla_labels.get(ticket.sla_status),
+                }
+                for ticket in tickets
+            ],
+            "last_calls": [
+                {"id": call.id, "date": fields.Datetime.to_string(call.start_time), "state": call.state,
+                 "agent": call.user_id.name}
+                for call in calls
+            ],
+        }
+
+    def _cx_screen_pop(self, user, event):
+        self.ensure_one()
+        user._bus_send("cx_telephony/screen_pop", self.with_user(user).sudo()._cx_screen_pop_payload(event))
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
+
+    def action_show_caller_panel(self):
+        """Show the caller panel of this call again, on my screen."""
+        self.ensure_one()
+        self._cx_screen_pop(self.env.user, "reopened")
+        return True
+
+    def action_create_contact(self):
+        """A new contact with the caller's number; the call gets it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_phone": self.customer_e164 or self.customer_number, "cx_call_id": self.id},
+        }
 
     def action_create_ticket(self):
         """A ticket of the call's team for its customer, the call linked."""
@@ -266,7 +343,13 @@ class CxCall(models.Model):
 
     def action_open_ticket(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "cx.ticket", "res_id": self.ticket_id.id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cx.ticket",
+            "res_id": self.ticket_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
 
 class CxCallTransfer(models.Model):

@@ -129,8 +129,10 @@ class CxPbx(models.Model):
         self.ensure_one()
         pbx = self.sudo()
         snapshots = [payload for kind, payload in changes if kind == "call"]
+        calls = self.env["cx.call"].sudo()
         if snapshots:
-            self.env["cx.call"]._cx_apply_snapshots(pbx, snapshots)
+            calls = self.env["cx.call"]._cx_apply_snapshots(pbx, snapshots).sudo()
+        pbx._cx_send_screen_pops(changes, calls)
         for kind, payload in changes:
             if kind == "status":
                 values = {"connection_state": payload["state"], "last_error": payload.get("error") or False}
@@ -157,3 +159,24 @@ class CxPbx(models.Model):
             )
             call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
         open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()
+
+    def _cx_send_screen_pops(self, changes, calls):
+        """Tell the agents' browsers (bus, to that user only) that their phone
+        rings, that they answered, that the call ended or went elsewhere."""
+        signals = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
+        wanted = [(signals[kind], payload) for kind, payload in changes if kind in signals]
+        ended = [payload for kind, payload in changes if kind == "call" and payload.get("ended")]
+        if not wanted and not ended:
+            return
+        by_linkedid = {call.linkedid: call for call in calls}
+        interfaces = {payload["interface"] for _event, payload in wanted}
+        agents = self.env["res.users"]._cx_find_agents(interfaces)
+        for event, payload in wanted:
+            agent = agents.get(payload["interface"])
+            call = by_linkedid.get(payload["linkedid"])
+            if agent and call:
+                call._cx_screen_pop(agent, event)
+        for payload in ended:
+            call = by_linkedid.get(payload["linkedid"])
+            if call and call.user_id:
+                call._cx_screen_pop(call.user_id, "ended")

@@ -57,6 +57,16 @@ class ResPartner(models.Model):
             if normalized in by_number
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # a contact created from a call's panel: the call is theirs
+        if call_id := self.env.context.get("cx_call_id"):
+            call = self.env["cx.call"].browse(call_id).exists()
+            if call and not call.partner_id and len(partners) == 1:
+                call.partner_id = partners
+        return partners
+
     def action_view_cx_calls(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("cx_telephony.cx_call_action")

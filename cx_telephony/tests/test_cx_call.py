@@ -9,13 +9,18 @@ from .ami_fixtures import server_events
 from .common import CxTelephonyCommon
 
 
+def replay(case, capture):
+    """The calls a capture writes on the test PBX."""
+    tracker = CallTracker(internal_max_digits=case.pbx.internal_number_max_digits)
+    snapshots = []
+    for at, message in server_events(capture):
+        snapshots += [payload for kind, payload in tracker.handle(message, at) if kind == "call"]
+    return case.env["cx.call"]._cx_apply_snapshots(case.pbx, snapshots)
+
+
 class TestCalls(CxTelephonyCommon):
     def _replay(self, capture):
-        tracker = CallTracker(internal_max_digits=self.pbx.internal_number_max_digits)
-        snapshots = []
-        for at, message in server_events(capture):
-            snapshots += [payload for kind, payload in tracker.handle(message, at) if kind == "call"]
-        return self.env["cx.call"]._cx_apply_snapshots(self.pbx, snapshots)
+        return replay(self, capture)
 
     def test_caller_identification_saudi_and_sudan(self):
         Partner = self.env["res.partner"]

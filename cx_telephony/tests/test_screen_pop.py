@@ -1,0 +1,51 @@
+"""The caller panel: bus messages to the agent only, and a tour in the browser."""
+
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
+
+from .ami_fixtures import server_events
+from .common import CxTelephonyCommon
+from .test_cx_call import replay
+
+
+class TestScreenPop(CxTelephonyCommon):
+    def test_bridge_changes_pop_the_agents_screen(self):
+        ticket = self._ticket(partner_id=self.saudi.id)
+        tracker = CallTracker(internal_max_digits=4)
+        changes = []
+        for at, message in server_events("inbound_queue_answered"):
+            changes += tracker.handle(message, at)
+        sent = []
+        with patch.object(type(self.env["res.users"]), "_bus_send", lambda user, kind, payload: sent.append((user, kind, payload))):
+            self.pbx._cx_bridge_apply(changes)
+        self.assertEqual([(user, payload["event"]) for user, _kind, payload in sent],
+                         [(self.agent_1, "ringing"), (self.agent_1, "answered"), (self.agent_1, "ended")])
+        self.assertEqual({kind for _user, kind, _payload in sent}, {"cx_telephony/screen_pop"})
+        self.assertEqual(sent[0][2]["open_tickets"][0]["number"], ticket.number)
+
+    def test_payload(self):
+        call = replay(self, "inbound_queue_answered")
+        ticket = self._ticket(partner_id=self.saudi.id)
+        payload = call._cx_screen_pop_payload("ringing")
+        self.assertEqual(payload["partner"]["name"], self.saudi.name)
+        self.assertEqual([t["id"] for t in payload["open_tickets"]], [ticket.id])
+        self.assertEqual(payload["number"], "+966501234567")
+
+
+@tagged("-at_install", "post_install")
+class TestScreenPopTour(HttpCase, CxTelephonyCommon):
+    def test_caller_panel_tour(self):
+        admin = self.env.ref("base.user_admin")
+        admin.cx_team_ids = self.team_l1
+        caller = self.env["res.partner"].create({"name": "Tour Caller", "phone": "+966509998877"})
+        self._ticket(partner_id=caller.id, name="Printer offline")
+        call = self.env["cx.call"].create(
+            {"pbx_id": self.pbx.id, "linkedid": "tour.1", "state": "answered", "caller_number": "0509998877",
+             "partner_id": caller.id, "team_id": self.team_l1.id, "user_id": admin.id}
+        )
+        self.start_tour(f"/odoo/cx-calls/{call.id}", "cx_telephony_screen_pop_tour", login="admin")
+        self.assertEqual(call.ticket_id.partner_id, caller)
+        self.assertEqual(call.ticket_id.channel, "phone")
