@@ -205,6 +205,8 @@ class CxCall(models.Model):
             "recording_path": snapshot.get("recording"),
             "missed_agent_ids": [(6, 0, [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents])],
         }
+        if not values["start_time"]:
+            values["start_time"] = call.start_time if call else fields.Datetime.now()
         # what people set by hand is never overwritten by the PBX
         if partner and not (call and call.partner_id):
             values["partner_id"] = partner.id

@@ -1,5 +1,10 @@
+import contextlib
+import re
 import socket
 import ssl
+import uuid
+
+import phonenumbers
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -32,6 +37,12 @@ class CxPbx(models.Model):
         string="Extension Length",
         default=5,
         help="Numbers with at most this many digits are extensions (agents); longer ones are customers.",
+    )
+    originate_context = fields.Char(
+        string="Click-to-dial Context",
+        default="agents",
+        required=True,
+        help="Dialplan context in which the numbers agents dial from Odoo are routed (extensions.conf).",
     )
     queue_ids = fields.One2many("cx.pbx.queue", "pbx_id", string="Queues")
     connection_state = fields.Selection(
@@ -75,32 +86,126 @@ class CxPbx(models.Model):
             "params": {"title": self.name, "message": message, "type": kind, "sticky": kind == "danger"},
         }
 
-    def _cx_ami_login_check(self, timeout=5):
-        """Open an AMI session, log in and off; returns the manager version.
-        Blocking, bounded by ``timeout`` seconds per step."""
+    @api.model
+    def action_click_to_dial(self, number, res_model=None, res_id=None):
+        """Ring the agent's phone, then dial ``number`` (AMI Originate).
+        Errors the agent can act on are raised at once; a busy or failed
+        destination comes back later on the bus."""
+        user = self.env.user
+        if not user.cx_extension:
+            raise UserError(self.env._("You have no phone extension: ask an administrator to set it on your user (Helpdesk tab)."))
+        pbx = self.sudo().search([("company_id", "=", self.env.company.id)], limit=1)
+        if not pbx:
+            raise UserError(self.env._("No PBX is configured for %s.", self.env.company.name))
+        dial = pbx._cx_dialable(number)
+        if not dial:
+            raise UserError(self.env._("%s is not a phone number that can be dialled.", number))
+        record = self.env[res_model].browse(res_id).exists() if res_model in ("res.partner", "cx.ticket") and res_id else None
+        partner = record if record and record._name == "res.partner" else (record.partner_id if record else False)
+        action_id = f"cx-dial-{uuid.uuid4().hex}"
+        self.env["cx.call"].sudo().create(
+            {
+                "pbx_id": pbx.id,
+                "linkedid": action_id,
+                "direction": "outbound",
+                "state": "ringing",
+                "caller_number": user.cx_extension,
+                "called_number": dial,
+                "customer_e164": pbx._cx_e164(number),
+                "partner_id": partner.id if partner else False,
+                "ticket_id": record.id if record and record._name == "cx.ticket" else False,
+                "user_id": user.id,
+                "team_id": user.cx_team_ids[:1].id,
+                "originate_action_id": action_id,
+            }
+        )
+        try:
+            pbx._cx_ami_originate(user._cx_agent_interface(), dial, action_id, f'"{user.name}" <{user.cx_extension}>')
+        except (OSError, UserError) as error:
+            # the error rolls the request back: no call was placed, none is recorded
+            message = str(error.args[0] if isinstance(error, UserError) else error) or error.__class__.__name__
+            raise UserError(self.env._("The PBX could not place the call: %s", message)) from None
+        return self._cx_notify_action(self.env._("Calling %s: pick up your phone.", dial), "info")
+
+    def _cx_e164(self, number):
+        return self.env["res.partner"]._phone_format_number(number, self.company_id.country_id, force_format="E164")
+
+    def _cx_dialable(self, number):
+        """``number`` as the PBX dials it from the company's country: the
+        national form (0501234567) at home, 00 and the country code abroad."""
+        e164 = self._cx_e164(number)
+        if not e164:
+            digits = re.sub(r"[^\d]", "", number or "")
+            return digits if 2 <= len(digits) <= self.internal_number_max_digits else False
+        parsed = phonenumbers.parse(e164)
+        region = self.company_id.country_id.code or None
+        formatted = phonenumbers.format_out_of_country_calling_number(parsed, region) if region else e164
+        formatted = re.sub(r"[^\d+]", "", formatted)
+        return "00" + formatted[1:] if formatted.startswith("+") else formatted
+
+    def _cx_notify_action(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False},
+        }
+
+    def _cx_ami_originate(self, channel, exten, action_id, caller_id, timeout=5):
+        """Ask the PBX to ring ``channel`` and connect it to ``exten``;
+        returns once the PBX has queued the call (or raises its error)."""
         self.ensure_one()
+        with self._cx_ami_session(timeout) as (connection, parser):
+            connection.sendall(
+                format_action(
+                    "Originate",
+                    action_id=action_id,
+                    Channel=channel,
+                    Exten=exten,
+                    Context=self.originate_context,
+                    Priority=1,
+                    CallerID=caller_id,
+                    Timeout=30000,
+                    Async="true",
+                )
+            )
+            response = self._cx_ami_wait(connection, parser, action_id)
+            if response["Response"] != "Success":
+                raise UserError(response["Message"] or response["Response"])
+
+    def _cx_ami_wait(self, connection, parser, action_id):
+        while True:
+            data = connection.recv(65536)
+            if not data:
+                raise UserError(self.env._("The PBX closed the connection."))
+            for message in parser.feed(data):
+                if message.kind == "response" and message["ActionID"] == action_id:
+                    return message
+
+    @contextlib.contextmanager
+    def _cx_ami_session(self, timeout=5):
+        """A logged-in AMI connection (events off), logged off at the end."""
         parser = AmiParser()
         raw = socket.create_connection((self.host, self.port), timeout=timeout)
         if self.use_tls:
             raw = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
         with raw as connection:
             connection.sendall(
-                format_action("Login", action_id="cx-test", Username=self.username, Secret=self.secret or "", Events="off")
+                format_action("Login", action_id="cx-login", Username=self.username, Secret=self.secret or "", Events="off")
             )
-            response = None
-            while response is None:
-                data = connection.recv(65536)
-                if not data:
-                    raise UserError(self.env._("The PBX closed the connection before answering the login."))
-                for message in parser.feed(data):
-                    if message.kind == "response" and message["ActionID"] == "cx-test":
-                        response = message
+            response = self._cx_ami_wait(connection, parser, "cx-login")
             if response["Response"] != "Success":
                 raise UserError(self.env._("Login refused: %s", response["Message"] or response["Response"]))
+            if not parser.version:
+                raise UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
+            yield connection, parser
             connection.sendall(format_action("Logoff", action_id="cx-bye"))
-        if not parser.version:
-            raise UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
-        return parser.version
+
+    def _cx_ami_login_check(self, timeout=5):
+        """Open an AMI session, log in and off; returns the manager version.
+        Blocking, bounded by ``timeout`` seconds per step."""
+        self.ensure_one()
+        with self._cx_ami_session(timeout) as (_connection, parser):
+            return parser.version
 
     # ------------------------------------------------------------
     # BUSINESS: the AMI bridge
@@ -141,6 +246,8 @@ class CxPbx(models.Model):
                 pbx.write(values)
             elif kind == "live_calls":
                 pbx._cx_close_stale_calls(payload["linkedids"], payload["at"])
+            elif kind == "originate":
+                pbx._cx_originate_outcome(payload)
         if changes:
             pbx.last_event_at = fields.Datetime.now()
 
@@ -180,3 +287,36 @@ class CxPbx(models.Model):
             call = by_linkedid.get(payload["linkedid"])
             if call and call.user_id:
                 call._cx_screen_pop(call.user_id, "ended")
+
+    def _cx_originate_outcome(self, payload):
+        """The PBX's answer to a click-to-dial: the call placed is merged
+        into the one its channels created; a busy or failed destination is
+        told to the agent."""
+        placed = self.env["cx.call"].search(
+            [("pbx_id", "=", self.id), ("originate_action_id", "=", payload.get("action_id"))], limit=1
+        )
+        if not placed:
+            return
+        if payload.get("success") and payload.get("uniqueid"):
+            tracked = self.env["cx.call"].search([("pbx_id", "=", self.id), ("linkedid", "=", payload["uniqueid"])], limit=1)
+            if tracked:
+                tracked.write(
+                    {
+                        "partner_id": tracked.partner_id.id or placed.partner_id.id,
+                        "ticket_id": tracked.ticket_id.id or placed.ticket_id.id,
+                        "user_id": tracked.user_id.id or placed.user_id.id,
+                        "originate_action_id": placed.originate_action_id,
+                    }
+                )
+                placed.unlink()
+            else:
+                placed.linkedid = payload["uniqueid"]
+            return
+        busy = payload.get("reason") == "5"
+        placed.write({"state": "busy" if busy else "failed", "end_time": fields.Datetime.now()})
+        message = (
+            self.env._("%s is busy.", placed.called_number)
+            if busy
+            else self.env._("The call to %s could not be placed (PBX reason %s).", placed.called_number, payload.get("reason"))
+        )
+        placed.user_id._bus_send("simple_notification", {"type": "warning", "message": message, "sticky": False})

@@ -28,6 +28,7 @@ class CxTelephonyCommon(CxHelpdeskCommon):
         # the captures' extensions (1001...) may be the demo agents' too
         cls.env["res.users"].search([("cx_extension", "!=", False)]).cx_extension = False
         cls.agent_1.cx_extension = "1001"
+        cls.env["cx.pbx"].search([("id", "!=", cls.pbx.id)]).active = False  # the demo PBX
         cls.agent_2.cx_extension = "1002"
         cls.agent_l2.cx_extension = "2002"
         cls.agent_3.cx_interface = "Local/2001@agents/n"
