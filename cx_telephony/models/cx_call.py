@@ -57,6 +57,7 @@ class CxCall(models.Model):
     transfer_ids = fields.One2many("cx.call.transfer", "call_id", string="Transfers")
     recording_path = fields.Char(readonly=True, groups="cx_helpdesk.group_cx_supervisor")
     has_recording = fields.Boolean(compute="_compute_has_recording")
+    recording_url = fields.Char(compute="_compute_has_recording")
     ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
     originate_action_id = fields.Char(readonly=True, copy=False, index="btree_not_null")
     notes = fields.Html()
@@ -90,6 +91,7 @@ class CxCall(models.Model):
     def _compute_has_recording(self):
         for call in self:
             call.has_recording = bool(call.sudo().recording_path)
+            call.recording_url = f"/cx_telephony/recording/{call.id}" if call.has_recording and call.id else False
 
     @api.depends("customer_number", "partner_id", "start_time")
     def _compute_display_name(self):
