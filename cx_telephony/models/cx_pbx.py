@@ -172,6 +172,20 @@ class CxPbx(models.Model):
             if response["Response"] != "Success":
                 raise UserError(response["Message"] or response["Response"])
 
+    def _cx_ami_actions(self, actions, timeout=5):
+        """Send AMI ``[(action, fields)]`` in one session; raises UserError
+        with the PBX's message on the first refused one."""
+        self.ensure_one()
+        with self._cx_ami_session(timeout) as (connection, parser):
+            for index, (action, values) in enumerate(actions):
+                action_id = f"cx-{index}"
+                connection.sendall(format_action(action, action_id=action_id, **values))
+                response = self._cx_ami_wait(connection, parser, action_id)
+                if response["Response"] != "Success":
+                    raise UserError(
+                        self.env._("%(action)s refused by the PBX: %(message)s", action=action, message=response["Message"])
+                    )
+
     def _cx_ami_wait(self, connection, parser, action_id):
         while True:
             data = connection.recv(65536)
@@ -248,6 +262,12 @@ class CxPbx(models.Model):
                 pbx._cx_close_stale_calls(payload["linkedids"], payload["at"])
             elif kind == "originate":
                 pbx._cx_originate_outcome(payload)
+        members = [payload for kind, payload in changes if kind == "member_status"]
+        if members:
+            agents = self.env["res.users"]._cx_find_agents({payload["interface"] for payload in members})
+            for payload in members:
+                if agent := agents.get(payload["interface"]):
+                    agent._cx_apply_member_status(payload)
         if changes:
             pbx.last_event_at = fields.Datetime.now()
 

@@ -1,6 +1,28 @@
 import re
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+AGENT_STATES = [
+    ("logged_out", "Logged out"),
+    ("available", "Available"),
+    ("ringing", "Ringing"),
+    ("on_call", "On a call"),
+    ("paused", "Paused"),
+    ("unavailable", "Phone unreachable"),
+]
+_lt = LazyTranslate(__name__)
+PAUSE_REASONS = [_lt("Break"), _lt("Lunch"), _lt("Training"), _lt("After-call work"), _lt("Meeting")]
+MEMBER_STATUS_STATES = {
+    "available": "available",
+    "in_call": "on_call",
+    "busy": "on_call",
+    "on_hold": "on_call",
+    "ringing": "ringing",
+    "unavailable": "unavailable",
+    "invalid": "unavailable",
+}
 
 EXTENSION_RE = re.compile(r"/(\d+)(?:@|$)")
 
@@ -14,13 +36,19 @@ class ResUsers(models.Model):
         help="The interface the queues ring, e.g. PJSIP/1001. Empty: PJSIP/<extension>.",
     )
 
+    cx_agent_state = fields.Selection(AGENT_STATES, string="Agent State", default="logged_out", readonly=True)
+    cx_pause_reason = fields.Char(string="Pause Reason", readonly=True)
+    cx_agent_state_since = fields.Datetime(readonly=True)
+
     _cx_extension_unique = models.Constraint(
         "UNIQUE(cx_extension)", "Another user already has this extension: calls would reach the wrong agent."
     )
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["cx_extension", "cx_interface"]
+        return super().SELF_READABLE_FIELDS + [
+            "cx_extension", "cx_interface", "cx_agent_state", "cx_pause_reason", "cx_agent_state_since",
+        ]
 
     def _cx_agent_interface(self):
         self.ensure_one()
@@ -46,3 +74,78 @@ class ResUsers(models.Model):
             if user:
                 result[interface] = user
         return result
+
+    # ------------------------------------------------------------
+    # queue membership (the systray's actions)
+    # ------------------------------------------------------------
+
+    def _cx_my_queues(self):
+        """The PBX queues of my teams, by PBX."""
+        self.ensure_one()
+        queues = self.env["cx.pbx.queue"].sudo().search([("team_id", "in", self.cx_team_ids.ids), ("pbx_id.active", "=", True)])
+        return queues.grouped("pbx_id")
+
+    def _cx_queue_actions(self, action, **fields):
+        self.ensure_one()
+        interface = self._cx_agent_interface()
+        if not interface:
+            raise UserError(self.env._("You have no phone extension: ask an administrator to set it on your user (Helpdesk tab)."))
+        by_pbx = self._cx_my_queues()
+        if not by_pbx:
+            raise UserError(self.env._("None of your teams answers a PBX queue."))
+        for pbx, queues in by_pbx.items():
+            try:
+                pbx._cx_ami_actions(
+                    [(action, dict(fields, Queue=queue.name, Interface=interface, MemberName=self.name)) for queue in queues]
+                )
+            except OSError as error:
+                raise UserError(self.env._("The PBX %(pbx)s cannot be reached: %(error)s", pbx=pbx.name, error=error)) from None
+
+    def _cx_set_agent_state(self, state, reason=False):
+        self.sudo().write({"cx_agent_state": state, "cx_pause_reason": reason or False, "cx_agent_state_since": fields.Datetime.now()})
+        for user in self:
+            user._bus_send("cx_telephony/agent_state", {"state": state, "reason": reason or False})
+
+    def action_cx_queue_login(self):
+        self._cx_queue_actions("QueueAdd", Paused="false")
+        self._cx_set_agent_state("available")
+        return self.cx_agent_state
+
+    def action_cx_queue_pause(self, reason="Break"):
+        self._cx_queue_actions("QueuePause", Paused="true", Reason=reason)
+        self._cx_set_agent_state("paused", reason)
+        return self.cx_agent_state
+
+    def action_cx_queue_resume(self):
+        self._cx_queue_actions("QueuePause", Paused="false")
+        self._cx_set_agent_state("available")
+        return self.cx_agent_state
+
+    def action_cx_queue_logout(self):
+        self._cx_queue_actions("QueueRemove")
+        self._cx_set_agent_state("logged_out")
+        return self.cx_agent_state
+
+    @api.model
+    def cx_agent_panel_data(self):
+        """What the systray shows: my state and the pause reasons."""
+        user = self.env.user
+        return {
+            "state": user.cx_agent_state,
+            "reason": user.cx_pause_reason,
+            "has_extension": bool(user.cx_extension or user.cx_interface),
+            "reasons": [str(reason) for reason in PAUSE_REASONS],
+        }
+
+    def _cx_apply_member_status(self, payload):
+        """A QueueMemberStatus/Pause/Added/Removed event about this agent."""
+        self.ensure_one()
+        event = payload.get("event")
+        if event == "QueueMemberRemoved":
+            state, reason = "logged_out", False
+        elif payload.get("paused"):
+            state, reason = "paused", payload.get("paused_reason") or self.cx_pause_reason
+        else:
+            state, reason = MEMBER_STATUS_STATES.get(payload.get("status"), self.cx_agent_state), False
+        if (state, reason or False) != (self.cx_agent_state, self.cx_pause_reason or False):
+            self._cx_set_agent_state(state, reason)

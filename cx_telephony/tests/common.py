@@ -27,6 +27,7 @@ class CxTelephonyCommon(CxHelpdeskCommon):
         )
         # the captures' extensions (1001...) may be the demo agents' too
         cls.env["res.users"].search([("cx_extension", "!=", False)]).cx_extension = False
+        cls.env.flush_all()  # freed before they are given again (unique extensions)
         cls.agent_1.cx_extension = "1001"
         cls.env["cx.pbx"].search([("id", "!=", cls.pbx.id)]).active = False  # the demo PBX
         cls.agent_2.cx_extension = "1002"

@@ -21,10 +21,12 @@ class TestScreenPop(CxTelephonyCommon):
         sent = []
         with patch.object(type(self.env["res.users"]), "_bus_send", lambda user, kind, payload: sent.append((user, kind, payload))):
             self.pbx._cx_bridge_apply(changes)
-        self.assertEqual([(user, payload["event"]) for user, _kind, payload in sent],
+        pops = [(user, payload) for user, kind, payload in sent if kind == "cx_telephony/screen_pop"]
+        self.assertEqual([(user, payload["event"]) for user, payload in pops],
                          [(self.agent_1, "ringing"), (self.agent_1, "answered"), (self.agent_1, "ended")])
-        self.assertEqual({kind for _user, kind, _payload in sent}, {"cx_telephony/screen_pop"})
-        self.assertEqual(sent[0][2]["open_tickets"][0]["number"], ticket.number)
+        states = [payload["state"] for user, kind, payload in sent if kind == "cx_telephony/agent_state"]
+        self.assertIn("on_call", states, "the agent's state follows the queue member events")
+        self.assertEqual(pops[0][1]["open_tickets"][0]["number"], ticket.number)
 
     def test_payload(self):
         call = replay(self, "inbound_queue_answered")
