@@ -113,7 +113,97 @@ def bench_ingestion(env, copies=300):
     env.cr.rollback()
 
 
-def main(env, which=("lookup", "ingestion")):
+def bench_screen_pop(env, concurrent=50, rounds=4):
+    """From the AgentCalled event reaching the bridge to the bus notification
+    committed, with ``concurrent`` calls ringing at once: the real bridge, the
+    AMI test server and the Odoo sink, on committed data (removed after)."""
+    import asyncio
+    import threading
+
+    from odoo import api
+    from odoo.modules.registry import Registry
+
+    from odoo.addons.cx_telephony.tests.ami_server import AmiTestServer
+    from odoo.addons.cx_telephony.tools import ami_bridge
+
+    registry = Registry(env.cr.dbname)
+    server = AmiTestServer(secret="bench")
+    server.start()
+    group = env.ref("cx_helpdesk.group_cx_agent")
+    team = env["cx.team"].create({"name": "Bench screen-pop team", "assignment_method": "manual"})
+    agents = env["res.users"].create(
+        [{"name": f"Pop agent {i}", "login": f"bench_pop_{i}_{server.port}", "cx_extension": f"7{i:03d}",
+          "group_ids": [(6, 0, group.ids)]} for i in range(concurrent)]
+    )
+    team.member_ids = agents
+    pbx = env["cx.pbx"].create({"name": "Bench pop PBX", "host": "127.0.0.1", "port": server.port, "username": "odoo",
+                                "secret": "bench", "internal_number_max_digits": 4,
+                                "queue_ids": [(0, 0, {"name": "support", "team_id": team.id})]})
+    env.cr.commit()
+    config = pbx._cx_bridge_configs()
+    config = [c for c in config if c["id"] == pbx.id]
+    emitted, committed = {}, {}
+
+    def sink(pbx_id, changes):
+        with registry.cursor() as cr:
+            api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
+        now = time.perf_counter()
+        for kind, payload in changes:
+            if kind == "agent_ringing":
+                committed.setdefault(payload["linkedid"], now)
+
+    bridge = ami_bridge.AmiBridge(lambda: config, sink, flush_interval=0.2)
+    original_emit = bridge.emit
+
+    def emit(pbx_id, change):
+        if change[0] == "agent_ringing":
+            emitted.setdefault(change[1]["linkedid"], time.perf_counter())
+        original_emit(pbx_id, change)
+
+    bridge.emit = emit
+    thread = threading.Thread(target=lambda: asyncio.run(bridge.run()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not bridge.sessions or not next(iter(bridge.sessions.values())).logged_in:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the bridge did not log in")
+        time.sleep(0.05)
+    try:
+        for round_ in range(rounds):
+            for i in range(concurrent):
+                linkedid = f"1796000{round_}{i:03d}.1"
+                server.send_event([("Event", "Newchannel"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("CallerIDNum", f"+96650{round_}{i:06d}"),
+                                   ("Exten", "966112345678"), ("Uniqueid", linkedid), ("Linkedid", linkedid)])
+                server.send_event([("Event", "QueueCallerJoin"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
+                                   ("CallerIDNum", f"+96650{round_}{i:06d}"), ("Uniqueid", linkedid), ("Linkedid", linkedid)])
+                server.send_event([("Event", "AgentCalled"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
+                                   ("Interface", f"PJSIP/7{i:03d}"), ("MemberName", f"Pop agent {i}"),
+                                   ("Uniqueid", linkedid), ("Linkedid", linkedid)])
+            deadline = time.monotonic() + 30
+            while len(committed) < concurrent * (round_ + 1) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        latencies = sorted(committed[key] - emitted[key] for key in committed if key in emitted)
+    finally:
+        bridge.stop()
+        thread.join(10)
+        server.stop()
+        env.cr.rollback()  # the bridge wrote meanwhile: clean up from a fresh transaction
+        with registry.cursor() as cr:
+            clean = api.Environment(cr, api.SUPERUSER_ID, {})
+            cr.execute("DELETE FROM cx_call WHERE pbx_id = %s", [pbx.id])
+            clean["cx.pbx"].browse(pbx.id).unlink()
+            clean["cx.team"].browse(team.id).unlink()
+            clean["res.users"].browse(agents.ids).unlink()
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[max(int(len(latencies) * 0.99) - 1, 0)]
+    report(f"screen-pop, AgentCalled -> bus committed, p50 ({len(latencies)} pops, {concurrent} at once)", p50, budget=0.02)
+    report("  same, p99", p99, budget=0.1)
+
+
+def main(env, which=("lookup", "ingestion", "screen_pop")):
+    if "screen_pop" in which:
+        bench_screen_pop(env, concurrent=1, rounds=50)
+        bench_screen_pop(env, concurrent=50, rounds=4)
     if "lookup" in which:
         bench_lookup(env)
         env.cr.rollback()

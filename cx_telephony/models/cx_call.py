@@ -115,7 +115,9 @@ class CxCall(models.Model):
             latest[snapshot["linkedid"]] = snapshot
         if not latest:
             return self.browse()
-        Call = self.sudo()
+        # system writes: no chatter message per call or per state change (the
+        # call's own fields tell its story); people's edits stay tracked
+        Call = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
         existing = {
             call.linkedid: call for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(latest))])
         }
@@ -344,6 +346,14 @@ class CxCall(models.Model):
         ticket = self.env["cx.ticket"].create(ticket_vals)
         self.ticket_id = ticket
         return self.action_open_ticket()
+
+    def action_escalate(self):
+        """Escalate the call's ticket (opened first if the call has none) to
+        the next tier: the ticket escalation, with its reason and SLA."""
+        self.ensure_one()
+        if not self.ticket_id:
+            self.action_create_ticket()
+        return self.ticket_id.action_open_escalate()
 
     def action_open_ticket(self):
         self.ensure_one()

@@ -99,6 +99,17 @@ class TestCalls(CxTelephonyCommon):
         self.assertIn("Router reboots", ticket.description)
         self.assertEqual(ticket.cx_call_ids, call)
 
+    def test_escalate_from_the_call(self):
+        call = self._replay("inbound_queue_answered")
+        action = call.with_user(self.agent_1).action_escalate()
+        self.assertEqual(action["res_model"], "cx.ticket.escalate")
+        wizard = self.env["cx.ticket.escalate"].with_user(self.agent_1).with_context(action["context"]).create(
+            {"reason": "Needs the billing team"}
+        )
+        wizard.action_confirm()
+        self.assertEqual(call.ticket_id.team_id, self.team_l2)
+        self.assertEqual(call.ticket_id.partner_id, self.saudi)
+
     def test_agent_sees_own_calls_only(self):
         mine = self._replay("inbound_queue_answered")
         other = self._replay("inbound_ring_no_answer_then_answered")

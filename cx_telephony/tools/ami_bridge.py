@@ -243,9 +243,12 @@ class AmiBridge:
         self._wakeup = None
         self._stopping = False
 
+    # an agent's phone rings: their screen must follow at once, not after the batch delay
+    URGENT = frozenset({"agent_ringing", "agent_answered", "originate"})
+
     def emit(self, pbx_id, change):
         self.buffer.push(pbx_id, change)
-        if self._wakeup and len(self.buffer) >= self.batch_size:
+        if self._wakeup and (change[0] in self.URGENT or len(self.buffer) >= self.batch_size):
             self._wakeup.set()
 
     async def run(self, until=None):
