@@ -92,8 +92,7 @@ class CxPbx(models.Model):
         Errors the agent can act on are raised at once; a busy or failed
         destination comes back later on the bus."""
         user = self.env.user
-        if not user.cx_extension:
-            raise UserError(self.env._("You have no phone extension: ask an administrator to set it on your user (Helpdesk tab)."))
+        interface = user._cx_require_agent_interface()
         pbx = self.sudo().search([("company_id", "=", self.env.company.id)], limit=1)
         if not pbx:
             raise UserError(self.env._("No PBX is configured for %s.", self.env.company.name))
@@ -109,7 +108,7 @@ class CxPbx(models.Model):
                 "linkedid": action_id,
                 "direction": "outbound",
                 "state": "ringing",
-                "caller_number": user.cx_extension,
+                "caller_number": user.cx_extension or interface,
                 "called_number": dial,
                 "customer_e164": pbx._cx_e164(number),
                 "partner_id": partner.id if partner else False,
@@ -120,7 +119,7 @@ class CxPbx(models.Model):
             }
         )
         try:
-            pbx._cx_ami_originate(user._cx_agent_interface(), dial, action_id, f'"{user.name}" <{user.cx_extension}>')
+            pbx._cx_ami_originate(interface, dial, action_id, f'"{user.name}" <{user.cx_extension or interface}>')
         except (OSError, UserError) as error:
             # the error rolls the request back: no call was placed, none is recorded
             message = str(error.args[0] if isinstance(error, UserError) else error) or error.__class__.__name__

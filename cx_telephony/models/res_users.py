@@ -87,11 +87,16 @@ class ResUsers(models.Model):
         queues = self.env["cx.pbx.queue"].sudo().search([("team_id", "in", self.cx_team_ids.ids), ("pbx_id.active", "=", True)])
         return queues.grouped("pbx_id")
 
-    def _cx_queue_actions(self, action, **fields):
+    def _cx_require_agent_interface(self):
+        """The agent's interface, or a clear error telling how to get one."""
         self.ensure_one()
         interface = self._cx_agent_interface()
         if not interface:
             raise UserError(self.env._("You have no phone extension: ask an administrator to set it on your user (Helpdesk tab)."))
+        return interface
+
+    def _cx_queue_actions(self, action, **fields):
+        interface = self._cx_require_agent_interface()
         by_pbx = self._cx_my_queues()
         if not by_pbx:
             raise UserError(self.env._("None of your teams answers a PBX queue."))

@@ -28,8 +28,9 @@ class TestClickToDial(CxTelephonyCommon):
 
     def test_errors_are_clear(self):
         Pbx = self.env["cx.pbx"]
+        without_extension = self._new_agent("cx_dial_no_ext", "No Extension")
         with self.assertRaisesRegex(UserError, "no phone extension"):
-            Pbx.with_user(self.agent_3).action_click_to_dial("0501234567")
+            Pbx.with_user(without_extension).action_click_to_dial("0501234567")
         with self.assertRaisesRegex(UserError, "cannot|not a phone number"):
             Pbx.with_user(self.agent_1).action_click_to_dial("hello")
         with AmiTestServer() as server:
