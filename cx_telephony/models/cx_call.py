@@ -55,11 +55,11 @@ class CxCall(models.Model):
     hangup_cause_text = fields.Char(string="Hangup Cause")
     missed_agent_ids = fields.Many2many("res.users", "cx_call_missed_agent_rel", string="Rang Without Answer")
     transfer_ids = fields.One2many("cx.call.transfer", "call_id", string="Transfers")
-    recording_path = fields.Char(readonly=True, groups="cx_helpdesk.group_cx_supervisor")
+    recording_path = fields.Char(string="Recording File", readonly=True, groups="cx_helpdesk.group_cx_supervisor")
     has_recording = fields.Boolean(compute="_compute_has_recording")
-    recording_url = fields.Char(compute="_compute_has_recording")
+    recording_url = fields.Char(string="Recording Link", compute="_compute_has_recording")
     ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
-    originate_action_id = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    originate_action_id = fields.Char(string="Click-to-dial Request", readonly=True, copy=False, index="btree_not_null")
     notes = fields.Html()
     disposition = fields.Selection(
         [

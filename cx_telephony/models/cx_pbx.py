@@ -30,6 +30,7 @@ class CxPbx(models.Model):
     secret = fields.Char(string="AMI Secret", groups="base.group_system", copy=False)
     use_tls = fields.Boolean(string="TLS", help="AMI over TLS (manager.conf: tlsenable, port 5039 by default).")
     recording_base_url = fields.Char(
+        string="Recordings Location",
         help="Where the recordings are served from (the directory of MixMonitor's files, "
         "shared with Odoo or behind an internal web server). Odoo serves them to allowed users only.",
     )
@@ -336,6 +337,10 @@ class CxPbx(models.Model):
         message = (
             self.env._("%s is busy.", placed.called_number)
             if busy
-            else self.env._("The call to %s could not be placed (PBX reason %s).", placed.called_number, payload.get("reason"))
+            else self.env._(
+                "The call to %(number)s could not be placed (PBX reason %(reason)s).",
+                number=placed.called_number,
+                reason=payload.get("reason"),
+            )
         )
         placed.user_id._bus_send("simple_notification", {"type": "warning", "message": message, "sticky": False})

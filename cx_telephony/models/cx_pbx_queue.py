@@ -8,7 +8,7 @@ class CxPbxQueue(models.Model):
     _description = "PBX Queue"
     _order = "pbx_id, name"
 
-    pbx_id = fields.Many2one("cx.pbx", required=True, ondelete="cascade", index=True)
+    pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="pbx_id.company_id", store=True)
     name = fields.Char(string="Queue", required=True, help="The queue's name in queues.conf, e.g. support.")
     team_id = fields.Many2one("cx.team", string="Team", domain="[('company_id', '=', company_id)]")

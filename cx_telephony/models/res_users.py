@@ -39,7 +39,7 @@ class ResUsers(models.Model):
 
     cx_agent_state = fields.Selection(AGENT_STATES, string="Agent State", default="logged_out", readonly=True)
     cx_pause_reason = fields.Char(string="Pause Reason", readonly=True)
-    cx_agent_state_since = fields.Datetime(readonly=True)
+    cx_agent_state_since = fields.Datetime(string="In This State Since", readonly=True)
 
     _cx_extension_unique = models.Constraint(
         "UNIQUE(cx_extension)", "Another user already has this extension: calls would reach the wrong agent."

@@ -5,5 +5,6 @@ from . import (
     test_click_to_dial,
     test_cx_call,
     test_cx_pbx,
+    test_i18n,
     test_screen_pop,
 )
