@@ -147,12 +147,17 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
     def sink(pbx_id, changes):
         with registry.cursor() as cr:
             api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
+
+    def notify(pbx_id, signals):
+        with registry.cursor() as cr:
+            api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals)
         now = time.perf_counter()
-        for kind, payload in changes:
+        for kind, payload in signals:
             if kind == "agent_ringing":
                 committed.setdefault(payload["linkedid"], now)
 
-    bridge = ami_bridge.AmiBridge(lambda: config, sink, flush_interval=0.2)
+    # as the odoo-bin command runs it: screen-pops on their fast path
+    bridge = ami_bridge.AmiBridge(lambda: config, sink, flush_interval=0.2, notify=notify)
     original_emit = bridge.emit
 
     def emit(pbx_id, change):
@@ -169,7 +174,7 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
             raise RuntimeError("the bridge did not log in")
         time.sleep(0.05)
     try:
-        for round_ in range(rounds):
+        for round_ in range(rounds + 1):
             for i in range(concurrent):
                 linkedid = f"1796000{round_}{i:03d}.1"
                 server.send_event([("Event", "Newchannel"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("CallerIDNum", f"+96650{round_}{i:06d}"),
@@ -182,7 +187,8 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
             deadline = time.monotonic() + 30
             while len(committed) < concurrent * (round_ + 1) and time.monotonic() < deadline:
                 time.sleep(0.01)
-        latencies = sorted(committed[key] - emitted[key] for key in committed if key in emitted)
+        # the first round warms the bridge up (connections, caches): not measured
+        latencies = sorted(committed[key] - emitted[key] for key in committed if key in emitted and not key.startswith("17960000"))
     finally:
         bridge.stop()
         thread.join(10)
@@ -196,7 +202,7 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
             clean["res.users"].browse(agents.ids).unlink()
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[max(int(len(latencies) * 0.99) - 1, 0)]
-    report(f"screen-pop, AgentCalled -> bus committed, p50 ({len(latencies)} pops, {concurrent} at once)", p50, budget=0.02)
+    report(f"screen-pop, AgentCalled -> bus committed, p50 ({len(latencies)} pops, {concurrent} at once, after a warm-up round)", p50, budget=0.02)
     report("  same, p99", p99, budget=0.1)
 
 

@@ -47,7 +47,12 @@ class CxAmiBridge(Command):
 
         from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge  # imported once the registry is loaded
 
-        bridge = AmiBridge(load_pbxs, sink, spill_path=spill)
+        def notify(pbx_id, signals):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                env["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals)
+
+        bridge = AmiBridge(load_pbxs, sink, spill_path=spill, notify=notify)
 
         async def main():
             loop = asyncio.get_running_loop()

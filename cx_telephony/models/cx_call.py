@@ -250,10 +250,18 @@ class CxCall(models.Model):
     # ------------------------------------------------------------
 
     def _cx_screen_pop_payload(self, event):
-        """What the caller panel shows: who calls, their open tickets with
-        their SLA, their last calls. A few queries."""
+        """What the caller panel shows for this call."""
         self.ensure_one()
-        partner = self.partner_id
+        return self._cx_panel_payload(
+            event, self.pbx_id, self.linkedid, self.customer_number, self.partner_id, self.queue, self.team_id, self
+        )
+
+    @api.model
+    def _cx_panel_payload(self, event, pbx, linkedid, number, partner, queue, team, call=None):
+        """The caller panel: who calls, their open tickets with their SLA,
+        their last calls. ``call`` may not be recorded yet (fast path): the
+        panel then names it by PBX and Linkedid. Two queries for a known caller."""
+        partner = partner or self.env["res.partner"]
         commercial = partner.commercial_partner_id
         tickets = self.env["cx.ticket"]
         calls = self.env["cx.call"]
@@ -264,16 +272,17 @@ class CxCall(models.Model):
                 limit=5,
             )
             calls = self.sudo().search(
-                [("partner_id", "child_of", commercial.id), ("id", "!=", self.id)], order="start_time desc", limit=3
+                [("partner_id", "child_of", commercial.id), ("linkedid", "!=", linkedid)], order="start_time desc", limit=3
             )
         sla_labels = dict(self.env["cx.ticket"]._fields["sla_status"]._description_selection(self.env))
         return {
             "event": event,
-            "call_id": self.id,
-            "linkedid": self.linkedid,
-            "number": self.customer_number,
-            "queue": self.queue,
-            "team": self.team_id.name,
+            "call_id": call.id if call else False,
+            "pbx_id": pbx.id,
+            "linkedid": linkedid,
+            "number": number,
+            "queue": queue,
+            "team": team.name if team else False,
             "partner": {
                 "id": partner.id,
                 "name": partner.name,
@@ -281,7 +290,7 @@ class CxCall(models.Model):
             }
             if partner
             else False,
-            "ticket_id": self.ticket_id.id,
+            "ticket_id": call.ticket_id.id if call else False,
             "open_tickets": [
                 {
                     "id": ticket.id,
@@ -294,11 +303,19 @@ class CxCall(models.Model):
                 for ticket in tickets
             ],
             "last_calls": [
-                {"id": call.id, "date": fields.Datetime.to_string(call.start_time), "state": call.state,
-                 "agent": call.user_id.name}
-                for call in calls
+                {"id": other.id, "date": fields.Datetime.to_string(other.start_time), "state": other.state,
+                 "agent": other.user_id.name}
+                for other in calls
             ],
         }
+
+    @api.model
+    def cx_panel_call_id(self, pbx_id, linkedid):
+        """The call a panel of the fast path names (its buttons need it)."""
+        call = self.search([("pbx_id", "=", pbx_id), ("linkedid", "=", linkedid)], limit=1)
+        if not call:
+            raise UserError(self.env._("The call is still being recorded: try again in a moment."))
+        return call.id
 
     def _cx_screen_pop(self, user, event):
         self.ensure_one()

@@ -287,6 +287,41 @@ class CxPbx(models.Model):
             call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
         open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()
 
+    def _cx_bridge_notify(self, signals):
+        """The screen-pops of the bridge's fast path: the agents' panels, before
+        (and independently of) the call records. The panel carries the call's
+        Linkedid; its buttons find the call when they are used."""
+        self.ensure_one()
+        pbx = self.sudo()
+        kinds = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
+        agents = self.env["res.users"]._cx_find_agents({payload["interface"] for _kind, payload in signals})
+        numbers = {payload.get("caller_number") for _kind, payload in signals} - {None}
+        partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.country_id)
+        calls = {
+            call.linkedid: call
+            for call in self.env["cx.call"].sudo().search(
+                [("pbx_id", "=", pbx.id), ("linkedid", "in", [payload["linkedid"] for _kind, payload in signals])]
+            )
+        }
+        queues = {queue.name: queue for queue in pbx.queue_ids}
+        for kind, payload in signals:
+            agent = agents.get(payload["interface"])
+            if not agent:
+                continue
+            call = calls.get(payload["linkedid"])
+            queue = queues.get(payload.get("queue"))
+            panel = self.env["cx.call"]._cx_panel_payload(
+                kinds[kind],
+                pbx,
+                payload["linkedid"],
+                payload.get("caller_number"),
+                (call.partner_id if call else None) or partners.get(payload.get("caller_number")),
+                payload.get("queue"),
+                (call.team_id if call else None) or (queue.team_id if queue else None),
+                call,
+            )
+            agent._bus_send("cx_telephony/screen_pop", panel)
+
     def _cx_send_screen_pops(self, changes, calls):
         """Tell the agents' browsers (bus, to that user only) that their phone
         rings, that they answered, that the call ended or went elsewhere."""

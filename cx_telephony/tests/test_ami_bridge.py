@@ -41,6 +41,7 @@ class BridgeHarness:
 
     def __init__(self, server, secret="amisecret", **options):
         self.sink = Sink()
+        self.pops = []
         config = {"id": 1, "host": "127.0.0.1", "port": server.port, "username": "odoo", "secret": secret,
                   "internal_number_max_digits": 4}
         options.setdefault("max_backoff", 1)
@@ -113,6 +114,17 @@ class TestAmiBridge(unittest.TestCase):
             server.play("inbound_queue_abandoned")
             harness.wait_for(lambda: any(c["ended"] for c in harness.sink.calls().values()))
         self.assertEqual(next(iter(harness.sink.calls().values()))["state"], "abandoned")
+
+
+class TestScreenPopFastPath(unittest.TestCase):
+    def test_pops_go_to_notify_at_once_not_to_the_sink(self):
+        pops = []
+        with AmiTestServer() as server, BridgeHarness(server, notify=lambda pbx_id, signals: pops.extend(signals)) as harness:
+            harness.wait_for(lambda: "connected" in harness.sink.statuses())
+            server.play("inbound_queue_answered")
+            harness.wait_for(lambda: any(c["ended"] for c in harness.sink.calls().values()))
+        self.assertEqual([kind for kind, _payload in pops], ["agent_ringing", "agent_answered"])
+        self.assertFalse([kind for _pbx, (kind, _p) in harness.sink.changes if kind.startswith("agent_")])
 
 
 class TestSpillBuffer(unittest.TestCase):

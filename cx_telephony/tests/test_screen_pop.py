@@ -2,6 +2,7 @@
 
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
@@ -27,6 +28,22 @@ class TestScreenPop(CxTelephonyCommon):
         states = [payload["state"] for user, kind, payload in sent if kind == "cx_telephony/agent_state"]
         self.assertIn("on_call", states, "the agent's state follows the queue member events")
         self.assertEqual(pops[0][1]["open_tickets"][0]["number"], ticket.number)
+
+    def test_fast_path_before_the_call_is_recorded(self):
+        sent = []
+        signal = ("agent_ringing", {"linkedid": "fast.1", "interface": "Local/1001@agents/n", "queue": "support",
+                                    "caller_number": "+966501234567"})
+        with patch.object(type(self.env["res.users"]), "_bus_send", lambda user, kind, payload: sent.append((user, payload))):
+            self.pbx._cx_bridge_notify([signal])
+        ((user, payload),) = sent
+        self.assertEqual(user, self.agent_1)
+        self.assertEqual((payload["call_id"], payload["linkedid"], payload["pbx_id"]), (False, "fast.1", self.pbx.id))
+        self.assertEqual(payload["partner"]["id"], self.saudi.id, "identified without the call record")
+        self.assertEqual(payload["team"], self.team_l1.name)
+        with self.assertRaises(UserError):
+            self.env["cx.call"].cx_panel_call_id(self.pbx.id, "fast.1")
+        self.env["cx.call"]._cx_apply_snapshots(self.pbx, [{"linkedid": "fast.1", "state": "queued", "caller_number": "+966501234567"}])
+        self.assertTrue(self.env["cx.call"].cx_panel_call_id(self.pbx.id, "fast.1"))
 
     def test_payload(self):
         call = replay(self, "inbound_queue_answered")

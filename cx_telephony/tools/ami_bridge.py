@@ -226,9 +226,15 @@ class AmiBridge:
     """
 
     def __init__(self, load_pbxs, sink, batch_size=500, flush_interval=0.2, max_buffer=10000,
-                 spill_path=None, max_backoff=60, ping_interval=10, action_timeout=10, refresh_seconds=60):
+                 spill_path=None, max_backoff=60, ping_interval=10, action_timeout=10, refresh_seconds=60,
+                 notify=None):
         self.load_pbxs = load_pbxs
         self.sink = sink
+        # the agents' screens: sent at once, apart from (and in parallel with)
+        # the call records; best effort, a screen-pop lost is not retried
+        self.notify = notify
+        self._pops = []
+        self._pop_wakeup = None
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.buffer = SpillBuffer(max_buffer, spill_path)
@@ -245,8 +251,14 @@ class AmiBridge:
 
     # an agent's phone rings: their screen must follow at once, not after the batch delay
     URGENT = frozenset({"agent_ringing", "agent_answered", "originate"})
+    SCREEN_POPS = frozenset({"agent_ringing", "agent_answered", "agent_ring_no_answer"})
 
     def emit(self, pbx_id, change):
+        if self.notify and change[0] in self.SCREEN_POPS:
+            self._pops.append((pbx_id, change))
+            if self._pop_wakeup:
+                self._pop_wakeup.set()
+            return
         self.buffer.push(pbx_id, change)
         if self._wakeup and (change[0] in self.URGENT or len(self.buffer) >= self.batch_size):
             self._wakeup.set()
@@ -255,13 +267,17 @@ class AmiBridge:
         """Run until :meth:`stop` (or until the ``until`` future is done)."""
         self.loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
+        self._pop_wakeup = asyncio.Event()
         writer = self.loop.create_task(self._writer())
+        pop_writer = self.loop.create_task(self._pop_writer()) if self.notify else None
         refresher = self.loop.create_task(self._refresher())
         try:
             while not self._stopping and not (until and until.done()):
                 await asyncio.sleep(0.05)
         finally:
             refresher.cancel()
+            if pop_writer:
+                pop_writer.cancel()
             for session in self.sessions.values():
                 session.close()
             self._stopping = True
@@ -297,6 +313,20 @@ class AmiBridge:
             ok = await self._flush_all()
             # the database is away: retry with a growing delay, keep buffering
             delay = self.flush_interval if ok else min(max(delay * 2, 0.5), 30)
+
+    async def _pop_writer(self):
+        while not self._stopping:
+            await self._pop_wakeup.wait()
+            self._pop_wakeup.clear()
+            pops, self._pops = self._pops, []
+            by_pbx = {}
+            for pbx_id, change in pops:
+                by_pbx.setdefault(pbx_id, []).append(change)
+            for pbx_id, changes in by_pbx.items():
+                try:
+                    await self.loop.run_in_executor(None, self.notify, pbx_id, changes)
+                except Exception:  # a screen-pop is of the moment: logged, not retried
+                    _logger.exception("AMI bridge: %s screen-pops could not be sent", len(changes))
 
     async def _flush_all(self):
         while len(self.buffer):

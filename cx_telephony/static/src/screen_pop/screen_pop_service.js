@@ -14,7 +14,7 @@ export const screenPopService = {
     dependencies: ["action", "bus_service", "notification", "orm"],
 
     start(env, { action, bus_service, notification, orm }) {
-        const panels = new Map(); // call_id -> close function
+        const panels = new Map(); // "pbx:linkedid" -> close function
 
         function describe(payload) {
             const lines = [];
@@ -44,6 +44,11 @@ export const screenPopService = {
             await action.doAction({ type: "ir.actions.act_window", res_model: model, res_id: id, views: [[false, "form"]] });
         }
 
+        async function callId(payload) {
+            // a panel sent before the call was recorded names it by PBX and Linkedid
+            return payload.call_id || (await orm.call("cx.call", "cx_panel_call_id", [payload.pbx_id, payload.linkedid]));
+        }
+
         function buttons(payload, close) {
             const result = [];
             if (payload.partner) {
@@ -51,7 +56,7 @@ export const screenPopService = {
             } else {
                 result.push({
                     name: _t("Create contact"),
-                    onClick: async () => action.doAction(await orm.call("cx.call", "action_create_contact", [[payload.call_id]])),
+                    onClick: async () => action.doAction(await orm.call("cx.call", "action_create_contact", [[await callId(payload)]])),
                 });
             }
             const ticketId = payload.ticket_id || (payload.open_tickets[0] && payload.open_tickets[0].id);
@@ -63,16 +68,17 @@ export const screenPopService = {
                 primary: true,
                 onClick: async () => {
                     close();
-                    action.doAction(await orm.call("cx.call", "action_create_ticket", [[payload.call_id]]));
+                    action.doAction(await orm.call("cx.call", "action_create_ticket", [[await callId(payload)]]));
                 },
             });
-            result.push({ name: _t("Open call"), onClick: () => { openRecord("cx.call", payload.call_id); } });
+            result.push({ name: _t("Open call"), onClick: async () => { openRecord("cx.call", await callId(payload)); } });
             return result;
         }
 
         function show(payload) {
-            panels.get(payload.call_id)?.();
-            panels.delete(payload.call_id);
+            const key = `${payload.pbx_id}:${payload.linkedid}`;
+            panels.get(key)?.();
+            panels.delete(key);
             if (payload.event === "ended" || payload.event === "missed") {
                 return;
             }
@@ -88,9 +94,9 @@ export const screenPopService = {
                 sticky: true,
                 className: "o_cx_screen_pop_notification",
                 buttons: buttons(payload, () => close()),
-                onClose: () => panels.delete(payload.call_id),
+                onClose: () => panels.delete(key),
             });
-            panels.set(payload.call_id, close);
+            panels.set(key, close);
         }
 
         bus_service.subscribe("cx_telephony/screen_pop", show);
