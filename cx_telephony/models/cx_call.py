@@ -50,6 +50,7 @@ class CxCall(models.Model):
     ring_seconds = fields.Float(string="Ring Time (s)")
     wait_seconds = fields.Float(string="Wait in Queue (s)")
     talk_seconds = fields.Float(string="Talk Time (s)")
+    hold_seconds = fields.Float(string="On Hold (s)")
     duration_seconds = fields.Float(string="Duration (s)", compute="_compute_duration", store=True)
     hangup_cause = fields.Integer(string="Hangup Cause Code")
     hangup_cause_text = fields.Char(string="Hangup Cause")
@@ -204,6 +205,7 @@ class CxCall(models.Model):
             "ring_seconds": snapshot.get("ring_seconds") or 0,
             "wait_seconds": snapshot.get("wait_seconds") or 0,
             "talk_seconds": snapshot.get("talk_seconds") or 0,
+            "hold_seconds": snapshot.get("hold_seconds") or 0,
             "hangup_cause": snapshot.get("hangup_cause") or 0,
             "hangup_cause_text": snapshot.get("hangup_cause_text"),
             "recording_path": snapshot.get("recording"),

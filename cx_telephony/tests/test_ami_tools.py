@@ -170,6 +170,21 @@ class TestCallTracker(unittest.TestCase):
         self.assertTrue(call["ended"])
         self.assertEqual(call["state"], "completed", "it had been answered")
 
+    def test_hold_time(self):
+        tracker = CallTracker(internal_max_digits=4)
+        events = server_events("inbound_queue_answered")
+        start = events[0][0]
+        for at, message in events[:-3]:
+            tracker.handle(message, at)
+        ((linkedid, call),) = tracker.calls.items()
+        leg = sorted(call.legs)[0]
+        parser = AmiParser()
+        (hold,) = parser.feed(f"Event: Hold\r\nUniqueid: {leg}\r\nLinkedid: {linkedid}\r\n\r\n".encode())
+        (unhold,) = parser.feed(f"Event: Unhold\r\nUniqueid: {leg}\r\nLinkedid: {linkedid}\r\n\r\n".encode())
+        tracker.handle(hold, start + timedelta(seconds=2))
+        changes = tracker.handle(unhold, start + timedelta(seconds=5))
+        self.assertEqual(changes[-1][1]["hold_seconds"], 3)
+
     def test_unknown_and_malformed_events_are_ignored(self):
         tracker = CallTracker()
         parser = AmiParser()

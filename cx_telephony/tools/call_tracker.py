@@ -87,6 +87,8 @@ class CallState:
         self.ring_seconds = None
         self.wait_seconds = None
         self.talk_seconds = None
+        self.hold_seconds = 0.0
+        self.on_hold = {}  # uniqueid -> since when
         self.hangup_cause = None
         self.hangup_cause_text = None
         self.recording = None
@@ -116,6 +118,7 @@ class CallState:
             "ring_seconds": self.ring_seconds,
             "wait_seconds": self.wait_seconds,
             "talk_seconds": self.talk_seconds,
+            "hold_seconds": self.hold_seconds,
             "hangup_cause": self.hangup_cause,
             "hangup_cause_text": self.hangup_cause_text,
             "recording": self.recording,
@@ -256,6 +259,20 @@ class CallTracker:
             call.recording = f"{message.get('Uniqueid')}.wav"
             return self._changed(call)
         return []
+
+    def _on_Hold(self, message, at):
+        call = self._call_for(message, at)
+        if call is not None and at is not None:
+            call.on_hold.setdefault(message.get("Uniqueid"), at)
+        return []
+
+    def _on_Unhold(self, message, at):
+        call = self._call_for(message, at)
+        since = call.on_hold.pop(message.get("Uniqueid"), None) if call is not None else None
+        if since is None or at is None:
+            return []
+        call.hold_seconds += max((at - since).total_seconds(), 0)
+        return self._changed(call)
 
     def _on_QueueCallerJoin(self, message, at):
         call = self._call_for(message, at)
@@ -404,6 +421,9 @@ class CallTracker:
     def _end(self, call, at):
         call.ended = True
         call.end_time = call.end_time or at
+        for since in call.on_hold.values():  # hung up while on hold
+            call.hold_seconds += max((call.end_time - since).total_seconds(), 0)
+        call.on_hold.clear()
         if call.state == "answered":
             call.state = "completed"
             if call.talk_seconds is None and call.answered_time is not None:
