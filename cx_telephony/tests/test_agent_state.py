@@ -2,6 +2,7 @@
 AMI, and states following the PBX's queue member events."""
 
 from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
 
 from .ami_server import AmiTestServer
 from .common import CxTelephonyCommon
@@ -51,3 +52,13 @@ class TestAgentState(CxTelephonyCommon):
         self.assertEqual(states, [("ringing", False), ("on_call", False), ("paused", "After-call work")])
         self.pbx._cx_bridge_apply([("member_status", {"interface": "Local/1001@agents/n", "event": "QueueMemberRemoved"})])
         self.assertEqual(self.agent_1.cx_agent_state, "logged_out")
+
+
+@tagged("-at_install", "post_install")
+class TestAgentStateTour(HttpCase, CxTelephonyCommon):
+    def test_systray_login_pause_resume(self):
+        with AmiTestServer(secret="amisecret") as server:
+            self.pbx.port = server.port
+            self.start_tour("/odoo", "cx_telephony_agent_state_tour", login="cx_agent_1")
+        self.assertEqual(self.agent_1.cx_agent_state, "available")
+        self.assertIn("QueuePause", [action["Action"] for action in server.actions])
