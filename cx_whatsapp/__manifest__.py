@@ -1,0 +1,20 @@
+{
+    "name": "CX WhatsApp",
+    "version": "19.0.1.0.0",
+    "summary": "WhatsApp Business Cloud API: signed webhooks, messages tied to customers",
+    "description": "Receives WhatsApp Business Cloud API webhooks (verified signature, durable queue, "
+    "deduplicated messages, monotonic statuses) and ties the messages to the customers.",
+    "category": "Services/Helpdesk",
+    "author": "CX Suite contributors",
+    "website": "https://github.com/cx-suite/cx-suite",
+    "license": "LGPL-3",
+    "depends": ["cx_helpdesk", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/cx_whatsapp_security.xml",
+        "data/ir_cron_data.xml",
+        "views/cx_whatsapp_views.xml",
+    ],
+    "installable": True,
+}

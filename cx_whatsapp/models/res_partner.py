@@ -1,0 +1,43 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    cx_whatsapp_user_id = fields.Char(
+        string="WhatsApp User ID",
+        index="btree_not_null",
+        copy=False,
+        help="Meta's business-scoped user id: identifies the customer even without a phone number.",
+    )
+
+    @api.model
+    def _cx_whatsapp_senders(self, account, events):
+        """``{wamid: partner}``: the sender of each inbound message, found by
+        Meta's user id, then by the E.164 phone (phone_validation's sanitized
+        number), else created with the profile name. A handful of queries."""
+        user_ids = {event["user_id"] for event in events if event.get("user_id")}
+        by_user = {p.cx_whatsapp_user_id: p for p in self.search([("cx_whatsapp_user_id", "in", list(user_ids))])} if user_ids else {}
+        phones = {event["from"]: f"+{event['from']}" for event in events if event.get("from")}
+        by_phone = {}
+        if phones:
+            for partner in self.search([("phone_sanitized", "in", list(set(phones.values())))], order="id"):
+                by_phone.setdefault(partner.phone_sanitized, partner)
+        result, created = {}, {}
+        for event in events:
+            partner = by_user.get(event.get("user_id")) or by_phone.get(phones.get(event.get("from")))
+            key = event.get("user_id") or event.get("from")
+            if not partner and key:
+                partner = created.get(key)
+                if not partner:
+                    partner = created[key] = self.create({
+                        "name": event.get("profile_name") or phones.get(event.get("from")) or self.env._("WhatsApp user"),
+                        "phone": phones.get(event.get("from")),
+                        "cx_whatsapp_user_id": event.get("user_id"),
+                        "company_id": False,
+                    })
+            if partner and event.get("user_id") and not partner.cx_whatsapp_user_id:
+                partner.cx_whatsapp_user_id = event["user_id"]
+            if partner:
+                result[event["wamid"]] = partner
+        return result
