@@ -3,7 +3,8 @@
 # (cx_bench, no demo data), printing each figure next to its budget.
 #   bash bench/run.sh                          everything
 #   bash bench/run.sh helpdesk [create] [million]
-#   bash bench/run.sh telephony [lookup] [ingestion]
+#   bash bench/run.sh telephony [lookup] [ingestion] [screen_pop]
+#   bash bench/run.sh whatsapp
 source "$(dirname "$0")/../scripts/lib.sh"
 cx_setup
 db="${CX_BENCH_DB:-cx_bench}"
@@ -27,8 +28,26 @@ parts = "$*".split()
 bench_$suite.main(env(user=admin), **({"which": parts} if parts else {}))
 PY
 }
+run_whatsapp() {
+    # a real Odoo HTTP server on the bench database, and a WhatsApp account for it
+    local port=18069 secret="bench-secret" account_id
+    account_id="$(cx_odoo shell -d "$db" --log-level=warn --no-http 2>/dev/null <<PY | tail -n1
+account = env["cx.whatsapp.account"].search([("phone_number_id", "=", "bench")]) or env["cx.whatsapp.account"].create(
+    {"name": "Bench", "display_phone_number": "15550783881", "phone_number_id": "bench", "app_secret": "$secret"})
+env.cr.commit()
+print(account.id)
+PY
+)"
+    cx_odoo -d "$db" --db-filter="^$db\$" --http-port="$port" --max-cron-threads=0 --log-level=warn \
+        --logfile="$CX_VAR/log/bench-server.log" &
+    local server=$!
+    trap 'kill $server 2>/dev/null' RETURN
+    for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/web/health" >/dev/null && break; sleep 0.5; done
+    "$CX_VENV/bin/python" "$CX_ROOT/bench/bench_whatsapp.py" "http://127.0.0.1:$port/cx_whatsapp/webhook/$account_id" "$secret"
+}
 case "${1:-all}" in
     helpdesk|telephony) suite="$1"; shift; run_suite "$suite" "$@" ;;
-    all) run_suite helpdesk; run_suite telephony ;;
-    *) die "usage: bench/run.sh [helpdesk|telephony] [parts...]" ;;
+    whatsapp) run_whatsapp ;;
+    all) run_suite helpdesk; run_suite telephony; run_whatsapp ;;
+    *) die "usage: bench/run.sh [helpdesk|telephony|whatsapp] [parts...]" ;;
 esac
