@@ -40,8 +40,8 @@ PY
 )"
     cx_odoo -d "$db" --db-filter="^$db\$" --http-port="$port" --max-cron-threads=0 --log-level=warn \
         --logfile="$CX_VAR/log/bench-server.log" &
-    local server=$!
-    trap 'kill $server 2>/dev/null' RETURN
+    # the server runs as a child of the background shell: stop it by its port
+    trap "pkill -f -- '--http-port=$port' 2>/dev/null" RETURN
     for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/web/health" >/dev/null && break; sleep 0.5; done
     "$CX_VENV/bin/python" "$CX_ROOT/bench/bench_whatsapp.py" "http://127.0.0.1:$port/cx_whatsapp/webhook/$account_id" "$secret"
 }
