@@ -248,14 +248,14 @@ class CxTeam(models.Model):
                 ("date_to", ">", now),
             ]
         ).resource_id.user_id
-        open_counts = dict(
-            self.env["cx.ticket"].sudo()._read_group(
+        open_counts = {
+            user.id: count
+            for user, count in self.env["cx.ticket"].sudo()._read_group(
                 [("user_id", "in", members.ids), ("is_closed", "=", False)],
                 ["user_id"],
                 ["__count"],
             )
-        )
-        open_counts = {user.id: count for user, count in open_counts.items()}
+        }
         available = members.filtered(
             lambda user: user not in on_leave
             and (not user.cx_ticket_capacity or open_counts.get(user.id, 0) < user.cx_ticket_capacity)

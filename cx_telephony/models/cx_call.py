@@ -131,7 +131,7 @@ class CxCall(models.Model):
             interfaces.update(snapshot.get("missed_agents") or [])
         agents = self.env["res.users"]._cx_find_agents(interfaces)
         queues = {queue.name: queue for queue in pbx.sudo().queue_ids}
-        to_create, calls = [], Call
+        to_create, call_ids = [], []
         newly_unanswered = Call
         for linkedid, snapshot in latest.items():
             call = existing.get(linkedid)
@@ -142,15 +142,15 @@ class CxCall(models.Model):
                 changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
                 if changed:
                     call.write(changed)
-                calls |= call
+                call_ids.append(call.id)
             else:
                 to_create.append(values)
         if to_create:
             created = Call.create(to_create)
             newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES)
-            calls |= created
+            call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
-        return calls.with_env(self.env)
+        return self.browse(call_ids)
 
     @api.model
     def _cx_customer_number(self, snapshot):

@@ -11,6 +11,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
 
+# the tracker's agent signals and the panel event each one shows
+SCREEN_POP_EVENTS = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
+
 
 class CxPbx(models.Model):
     """An Asterisk PBX reached over AMI. The AMI bridge (``odoo-bin
@@ -81,13 +84,11 @@ class CxPbx(models.Model):
         return self._cx_notify(self.env._("Connected: Asterisk Call Manager %s, login accepted.", version), "success")
 
     def _cx_notify(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": self.name, "message": message, "type": kind, "sticky": kind == "danger"},
-        }
+        params = {"message": message, "type": kind, "sticky": kind == "danger"}
+        if self:
+            params["title"] = self[:1].name
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
 
-    @api.model
     def action_click_to_dial(self, number, res_model=None, res_id=None):
         """Ring the agent's phone, then dial ``number`` (AMI Originate).
         Errors the agent can act on are raised at once; a busy or failed
@@ -125,7 +126,7 @@ class CxPbx(models.Model):
             # the error rolls the request back: no call was placed, none is recorded
             message = str(error.args[0] if isinstance(error, UserError) else error) or error.__class__.__name__
             raise UserError(self.env._("The PBX could not place the call: %s", message)) from None
-        return self._cx_notify_action(self.env._("Calling %s: pick up your phone.", dial), "info")
+        return self._cx_notify(self.env._("Calling %s: pick up your phone.", dial), "info")
 
     def _cx_e164(self, number):
         return self.env["res.partner"]._phone_format_number(number, self.company_id.country_id, force_format="E164")
@@ -142,13 +143,6 @@ class CxPbx(models.Model):
         formatted = phonenumbers.format_out_of_country_calling_number(parsed, region) if region else e164
         formatted = re.sub(r"[^\d+]", "", formatted)
         return "00" + formatted[1:] if formatted.startswith("+") else formatted
-
-    def _cx_notify_action(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": False},
-        }
 
     def _cx_ami_originate(self, channel, exten, action_id, caller_id, timeout=5):
         """Ask the PBX to ring ``channel`` and connect it to ``exten``;
@@ -293,7 +287,6 @@ class CxPbx(models.Model):
         Linkedid; its buttons find the call when they are used."""
         self.ensure_one()
         pbx = self.sudo()
-        kinds = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
         agents = self.env["res.users"]._cx_find_agents({payload["interface"] for _kind, payload in signals})
         numbers = {payload.get("caller_number") for _kind, payload in signals} - {None}
         partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.country_id)
@@ -311,7 +304,7 @@ class CxPbx(models.Model):
             call = calls.get(payload["linkedid"])
             queue = queues.get(payload.get("queue"))
             panel = self.env["cx.call"]._cx_panel_payload(
-                kinds[kind],
+                SCREEN_POP_EVENTS[kind],
                 pbx,
                 payload["linkedid"],
                 payload.get("caller_number"),
@@ -323,23 +316,15 @@ class CxPbx(models.Model):
             agent._bus_send("cx_telephony/screen_pop", panel)
 
     def _cx_send_screen_pops(self, changes, calls):
-        """Tell the agents' browsers (bus, to that user only) that their phone
-        rings, that they answered, that the call ended or went elsewhere."""
-        signals = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
-        wanted = [(signals[kind], payload) for kind, payload in changes if kind in signals]
-        ended = [payload for kind, payload in changes if kind == "call" and payload.get("ended")]
-        if not wanted and not ended:
-            return
+        """The screen-pops of a bulk batch: the agents' signals (when the bridge
+        has no fast path) the way the fast path sends them, and the end of the
+        calls to the agent who had them."""
+        signals = [(kind, payload) for kind, payload in changes if kind in SCREEN_POP_EVENTS]
+        if signals:
+            self._cx_bridge_notify(signals)
         by_linkedid = {call.linkedid: call for call in calls}
-        interfaces = {payload["interface"] for _event, payload in wanted}
-        agents = self.env["res.users"]._cx_find_agents(interfaces)
-        for event, payload in wanted:
-            agent = agents.get(payload["interface"])
-            call = by_linkedid.get(payload["linkedid"])
-            if agent and call:
-                call._cx_screen_pop(agent, event)
-        for payload in ended:
-            call = by_linkedid.get(payload["linkedid"])
+        for kind, payload in changes:
+            call = by_linkedid.get(payload.get("linkedid")) if kind == "call" and payload.get("ended") else None
             if call and call.user_id:
                 call._cx_screen_pop(call.user_id, "ended")
 
