@@ -125,6 +125,7 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
 
     from odoo.addons.cx_telephony.tests.ami_server import AmiTestServer
     from odoo.addons.cx_telephony.tools import ami_bridge
+    from odoo.addons.cx_telephony.tools.bus_waker import BusWaker
 
     registry = Registry(env.cr.dbname)
     server = AmiTestServer(secret="bench")
@@ -148,9 +149,11 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
         with registry.cursor() as cr:
             api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
 
+    wake_bus = BusWaker()
+
     def notify(pbx_id, signals):
         with registry.cursor() as cr:
-            api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals)
+            api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals, wake_bus=wake_bus)
         now = time.perf_counter()
         for kind, payload in signals:
             if kind == "agent_ringing":
@@ -175,15 +178,19 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
         time.sleep(0.05)
     try:
         for round_ in range(rounds + 1):
+            burst = []  # the calls of a round ring at once: one write from the PBX
             for i in range(concurrent):
                 linkedid = f"1796000{round_}{i:03d}.1"
-                server.send_event([("Event", "Newchannel"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("CallerIDNum", f"+96650{round_}{i:06d}"),
-                                   ("Exten", "966112345678"), ("Uniqueid", linkedid), ("Linkedid", linkedid)])
-                server.send_event([("Event", "QueueCallerJoin"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
-                                   ("CallerIDNum", f"+96650{round_}{i:06d}"), ("Uniqueid", linkedid), ("Linkedid", linkedid)])
-                server.send_event([("Event", "AgentCalled"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
-                                   ("Interface", f"PJSIP/7{i:03d}"), ("MemberName", f"Pop agent {i}"),
-                                   ("Uniqueid", linkedid), ("Linkedid", linkedid)])
+                burst += [
+                    [("Event", "Newchannel"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("CallerIDNum", f"+96650{round_}{i:06d}"),
+                     ("Exten", "966112345678"), ("Uniqueid", linkedid), ("Linkedid", linkedid)],
+                    [("Event", "QueueCallerJoin"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
+                     ("CallerIDNum", f"+96650{round_}{i:06d}"), ("Uniqueid", linkedid), ("Linkedid", linkedid)],
+                    [("Event", "AgentCalled"), ("Channel", f"PJSIP/trunk-{round_}{i}"), ("Queue", "support"),
+                     ("Interface", f"PJSIP/7{i:03d}"), ("MemberName", f"Pop agent {i}"),
+                     ("Uniqueid", linkedid), ("Linkedid", linkedid)],
+                ]
+            server.send_events(burst)
             deadline = time.monotonic() + 30
             while len(committed) < concurrent * (round_ + 1) and time.monotonic() < deadline:
                 time.sleep(0.01)

@@ -45,12 +45,16 @@ class CxAmiBridge(Command):
                 env = api.Environment(cr, api.SUPERUSER_ID, {})
                 env["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
 
-        from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge  # imported once the registry is loaded
+        # imported once the registry is loaded
+        from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
+        from odoo.addons.cx_telephony.tools.bus_waker import BusWaker
+
+        wake_bus = BusWaker()
 
         def notify(pbx_id, signals):
             with registry.cursor() as cr:
                 env = api.Environment(cr, api.SUPERUSER_ID, {})
-                env["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals)
+                env["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals, wake_bus=wake_bus)
 
         bridge = AmiBridge(load_pbxs, sink, spill_path=spill, notify=notify)
 
@@ -62,5 +66,8 @@ class CxAmiBridge(Command):
             await bridge.run()
             _logger.info("AMI bridge for database %s stopped (%s changes written)", dbname, bridge.written)
 
-        asyncio.run(main())
+        try:
+            asyncio.run(main())
+        finally:
+            wake_bus.close()
         return 0

@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 CALL_STATES = [
     ("ringing", "Ringing"),
@@ -122,7 +123,7 @@ class CxCall(models.Model):
         existing = {
             call.linkedid: call for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(latest))])
         }
-        country = pbx.company_id.country_id
+        country = pbx.company_id.partner_id.country_id  # stored there; computed on the company
         customer_numbers = {self._cx_customer_number(s) for s in latest.values()} - {None}
         partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country)
         interfaces = set()
@@ -192,9 +193,7 @@ class CxCall(models.Model):
             "caller_number": snapshot.get("caller_number"),
             "caller_name": snapshot.get("caller_name"),
             "called_number": snapshot.get("called_number"),
-            "customer_e164": self.env["res.partner"]._phone_format_number(customer_number, country, force_format="E164")
-            if customer_number
-            else False,
+            "customer_e164": self.env["res.partner"]._cx_e164(customer_number, country),
             "agent_interface": snapshot.get("agent_interface"),
             "queue": snapshot.get("queue"),
             "queue_id": queue.id if queue else False,
@@ -254,62 +253,90 @@ class CxCall(models.Model):
     def _cx_screen_pop_payload(self, event):
         """What the caller panel shows for this call."""
         self.ensure_one()
-        return self._cx_panel_payload(
-            event, self.pbx_id, self.linkedid, self.customer_number, self.partner_id, self.queue, self.team_id, self
-        )
+        panel = {"event": event, "pbx": self.pbx_id, "linkedid": self.linkedid, "number": self.customer_number,
+                 "partner": self.partner_id, "queue": self.queue, "team": self.team_id, "call": self}
+        return self._cx_panel_payloads([panel])[0]
 
     @api.model
-    def _cx_panel_payload(self, event, pbx, linkedid, number, partner, queue, team, call=None):
-        """The caller panel: who calls, their open tickets with their SLA,
-        their last calls. ``call`` may not be recorded yet (fast path): the
-        panel then names it by PBX and Linkedid. Two queries for a known caller."""
-        partner = partner or self.env["res.partner"]
-        commercial = partner.commercial_partner_id
-        tickets = self.env["cx.ticket"]
-        calls = self.env["cx.call"]
-        if partner:
-            tickets = tickets.sudo().search(
-                [("commercial_partner_id", "=", commercial.id), ("is_closed", "=", False)],
-                order="priority desc, id desc",
-                limit=5,
-            )
-            calls = self.sudo().search(
-                [("partner_id", "child_of", commercial.id), ("linkedid", "!=", linkedid)], order="start_time desc", limit=3
-            )
+    def _cx_panel_payloads(self, panels):
+        """The caller panels of many calls at once: who calls, their open
+        tickets with their SLA (5 at most), their last calls (3). Each panel
+        is a dict: event, pbx, linkedid, number, partner, queue, team and call
+        (the call may not be recorded yet on the fast path: the panel then
+        names it by PBX and Linkedid). Two queries whatever the number of
+        panels, read as superuser: the panels go to the agents the PBX rings."""
+        commercial_ids = {_commercial(panel["partner"]).id for panel in panels if panel["partner"]}
+        tickets_by_customer, calls_by_customer = {}, {}
+        if commercial_ids:
+            Ticket = self.env["cx.ticket"].sudo()
+            Ticket.flush_model(["commercial_partner_id", "is_closed", "priority", "active"])
+            rows = self.env.execute_query(SQL(
+                """SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY commercial_partner_id
+                                                                 ORDER BY priority DESC, id DESC) AS rank
+                                     FROM cx_ticket
+                                    WHERE commercial_partner_id IN %s AND is_closed IS NOT TRUE AND active IS TRUE) t
+                    WHERE rank <= 5""",
+                tuple(commercial_ids),
+            ))
+            for ticket in Ticket.browse([row[0] for row in rows]).sorted(lambda t: (t.priority, t.id), reverse=True):
+                tickets_by_customer.setdefault(ticket.commercial_partner_id.id, []).append(ticket)
+            self.flush_model(["partner_id", "start_time"])
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            rows = self.env.execute_query(SQL(
+                """SELECT id, commercial_partner_id FROM (
+                       SELECT c.id, p.commercial_partner_id,
+                              row_number() OVER (PARTITION BY p.commercial_partner_id
+                                                 ORDER BY c.start_time DESC, c.id DESC) AS rank
+                         FROM cx_call c JOIN res_partner p ON p.id = c.partner_id
+                        WHERE p.commercial_partner_id IN %s) t
+                    WHERE rank <= 4""",
+                tuple(commercial_ids),
+            ))
+            calls = self.sudo().browse([row[0] for row in rows])
+            for call, (_id, commercial_id) in zip(calls, rows, strict=True):
+                calls_by_customer.setdefault(commercial_id, []).append(call)
         sla_labels = dict(self.env["cx.ticket"]._fields["sla_status"]._description_selection(self.env))
-        return {
-            "event": event,
-            "call_id": call.id if call else False,
-            "pbx_id": pbx.id,
-            "linkedid": linkedid,
-            "number": number,
-            "queue": queue,
-            "team": team.name if team else False,
-            "partner": {
-                "id": partner.id,
-                "name": partner.name,
-                "company": commercial.name if commercial != partner else False,
-            }
-            if partner
-            else False,
-            "ticket_id": call.ticket_id.id if call else False,
-            "open_tickets": [
-                {
-                    "id": ticket.id,
-                    "number": ticket.number,
-                    "name": ticket.name,
-                    "stage": ticket.stage_id.name,
-                    "sla_status": ticket.sla_status,
-                    "sla_label": sla_labels.get(ticket.sla_status),
+        payloads = []
+        for panel in panels:
+            partner, call, team = panel["partner"], panel["call"], panel["team"]
+            commercial = _commercial(partner)
+            last_calls = [
+                other for other in calls_by_customer.get(commercial.id, []) if other.linkedid != panel["linkedid"]
+            ][:3] if partner else []
+            payloads.append({
+                "event": panel["event"],
+                "call_id": call.id if call else False,
+                "pbx_id": panel["pbx"].id,
+                "linkedid": panel["linkedid"],
+                "number": panel["number"],
+                "queue": panel["queue"],
+                "team": team.name if team else False,
+                "partner": {
+                    "id": partner.id,
+                    "name": partner.name,
+                    "company": commercial.name if commercial != partner else False,
                 }
-                for ticket in tickets
-            ],
-            "last_calls": [
-                {"id": other.id, "date": fields.Datetime.to_string(other.start_time), "state": other.state,
-                 "agent": other.user_id.name}
-                for other in calls
-            ],
-        }
+                if partner
+                else False,
+                "ticket_id": call.ticket_id.id if call else False,
+                "open_tickets": [
+                    {
+                        "id": ticket.id,
+                        "number": ticket.number,
+                        "name": ticket.name,
+                        "stage": ticket.stage_id.name,
+                        "sla_status": ticket.sla_status,
+                        "sla_label": sla_labels.get(ticket.sla_status),
+                    }
+                    for ticket in (tickets_by_customer.get(commercial.id, []) if partner else [])
+                ],
+                "last_calls": [
+                    {"id": other.id, "date": fields.Datetime.to_string(other.start_time), "state": other.state,
+                     "agent": other.user_id.name}
+                    for other in last_calls
+                ],
+            })
+        return payloads
 
     @api.model
     def cx_panel_call_id(self, pbx_id, linkedid):
@@ -396,6 +423,12 @@ class CxCallTransfer(models.Model):
     from_party = fields.Char(string="From")
     to_party = fields.Char(string="To")
     at = fields.Datetime()
+
+
+def _commercial(partner):
+    """The company a caller belongs to (the partner itself when it has none
+    recorded, as contacts imported by SQL may)."""
+    return partner and (partner.commercial_partner_id or partner)
 
 
 def _naive(value):

@@ -8,7 +8,9 @@ import phonenumbers
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
+from odoo.addons.bus.models.bus import channel_with_db, json_dump
 from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
 
 # the tracker's agent signals and the panel event each one shows
@@ -129,7 +131,7 @@ class CxPbx(models.Model):
         return self._cx_notify(self.env._("Calling %s: pick up your phone.", dial), "info")
 
     def _cx_e164(self, number):
-        return self.env["res.partner"]._phone_format_number(number, self.company_id.country_id, force_format="E164")
+        return self.env["res.partner"]._cx_e164(number, self.company_id.country_id)
 
     def _cx_dialable(self, number):
         """``number`` as the PBX dials it from the company's country: the
@@ -281,15 +283,20 @@ class CxPbx(models.Model):
             call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
         open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()
 
-    def _cx_bridge_notify(self, signals):
+    def _cx_bridge_notify(self, signals, wake_bus=None):
         """The screen-pops of the bridge's fast path: the agents' panels, before
         (and independently of) the call records. The panel carries the call's
-        Linkedid; its buttons find the call when they are used."""
+        Linkedid; its buttons find the call when they are used.
+
+        ``wake_bus``: the bridge's own bus connection (tools/bus_waker.py),
+        called after the commit instead of the new connection Odoo's bus opens
+        for every notification."""
         self.ensure_one()
         pbx = self.sudo()
         agents = self.env["res.users"]._cx_find_agents({payload["interface"] for _kind, payload in signals})
         numbers = {payload.get("caller_number") for _kind, payload in signals} - {None}
-        partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.country_id)
+        # the company's country is computed on res.company: read it where it is stored
+        partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.partner_id.country_id)
         calls = {
             call.linkedid: call
             for call in self.env["cx.call"].sudo().search(
@@ -297,23 +304,47 @@ class CxPbx(models.Model):
             )
         }
         queues = {queue.name: queue for queue in pbx.queue_ids}
+        panels = []
         for kind, payload in signals:
             agent = agents.get(payload["interface"])
             if not agent:
                 continue
             call = calls.get(payload["linkedid"])
             queue = queues.get(payload.get("queue"))
-            panel = self.env["cx.call"]._cx_panel_payload(
-                SCREEN_POP_EVENTS[kind],
-                pbx,
-                payload["linkedid"],
-                payload.get("caller_number"),
-                (call.partner_id if call else None) or partners.get(payload.get("caller_number")),
-                payload.get("queue"),
-                (call.team_id if call else None) or (queue.team_id if queue else None),
-                call,
-            )
-            agent._bus_send("cx_telephony/screen_pop", panel)
+            panels.append((agent, {
+                "event": SCREEN_POP_EVENTS[kind],
+                "pbx": pbx,
+                "linkedid": payload["linkedid"],
+                "number": payload.get("caller_number"),
+                "partner": (call.partner_id if call else None) or partners.get(payload.get("caller_number")),
+                "queue": payload.get("queue"),
+                "team": (call.team_id if call else None) or (queue.team_id if queue else None),
+                "call": call,
+            }))
+        payloads = self.env["cx.call"]._cx_panel_payloads([panel for _agent, panel in panels])
+        if wake_bus is None:
+            for (agent, _panel), message in zip(panels, payloads, strict=True):
+                agent._bus_send("cx_telephony/screen_pop", message)
+            return
+        # the rows bus.listener.mixin._bus_send stores (bus.bus._sendone's
+        # format), inserted at once (the ORM's create costs 7 ms for 50), then
+        # the bridge's connection wakes the listeners once committed
+        channels, rows = [], []
+        for (agent, _panel), message in zip(panels, payloads, strict=True):
+            channel = agent
+            while (parent := channel._bus_channel()) != channel:
+                channel = parent
+            channel = channel_with_db(self.env.cr.dbname, channel)
+            channels.append(channel)
+            rows.append(SQL("(%s, %s, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
+                            json_dump(channel), json_dump({"type": "cx_telephony/screen_pop", "payload": message}),
+                            self.env.uid, self.env.uid))
+        if rows:
+            self.env.cr.execute(SQL(
+                "INSERT INTO bus_bus (channel, message, create_uid, write_uid, create_date, write_date) VALUES %s",
+                SQL(", ").join(rows),
+            ))
+            self.env.cr.postcommit.add(lambda: wake_bus(channels))
 
     def _cx_send_screen_pops(self, changes, calls):
         """The screen-pops of a bulk batch: the agents' signals (when the bridge

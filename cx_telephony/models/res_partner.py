@@ -1,4 +1,22 @@
+import functools
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+
+@functools.lru_cache(maxsize=100_000)
+def e164(number, country_code, country_phone_code):
+    """``number`` in E.164 as phone_validation computes partners'
+    ``phone_sanitized`` (the same function, so both sides always agree), or
+    None when it is not a valid number. Remembered: a call's number is read on
+    every batch the call is in (ringing, answered, ended) and callers call
+    again; Odoo's parse (twice, for its metadata patches) costs 0.15 ms."""
+    try:
+        return phone_validation.phone_format(number, country_code, country_phone_code, force_format="E164")
+    except UserError:
+        return None
 
 
 class ResPartner(models.Model):
@@ -24,13 +42,13 @@ class ResPartner(models.Model):
         number, the commercial entity with open tickets wins, then the
         company, then the oldest. One query for all numbers (plus one for
         ambiguous ones)."""
-        e164 = {}
+        normalized_numbers = {}
         for number in numbers:
-            if number and (normalized := self._phone_format_number(number, country, force_format="E164")):
-                e164[number] = normalized
-        if not e164:
+            if number and (normalized := self._cx_e164(number, country)):
+                normalized_numbers[number] = normalized
+        if not normalized_numbers:
             return {}
-        partners = self.sudo().search([("phone_sanitized", "in", list(set(e164.values())))], order="id")
+        partners = self.sudo().search([("phone_sanitized", "in", list(set(normalized_numbers.values())))], order="id")
         by_number = partners.grouped("phone_sanitized")
         ambiguous = [group for group in by_number.values() if len(group) > 1]
         with_tickets = set()
@@ -53,9 +71,15 @@ class ResPartner(models.Model):
 
         return {
             number: min(by_number[normalized], key=rank)
-            for number, normalized in e164.items()
+            for number, normalized in normalized_numbers.items()
             if normalized in by_number
         }
+
+    @api.model
+    def _cx_e164(self, number, country):
+        """``number`` in E.164 (False when it is not a valid number), local
+        forms read in ``country``."""
+        return (number and e164(number, country.code or None, country.phone_code or None)) or False
 
     @api.model_create_multi
     def create(self, vals_list):

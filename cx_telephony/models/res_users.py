@@ -63,8 +63,9 @@ class ResUsers(models.Model):
         if not interfaces:
             return {}
         extensions = {match.group(1) for interface in interfaces if (match := EXTENSION_RE.search(interface))}
-        users = self.sudo().search(
+        users = self.sudo().search_fetch(
             ["|", ("cx_interface", "in", list(interfaces)), ("cx_extension", "in", list(extensions))],
+            ["cx_interface", "cx_extension"],
             order="id",  # users' default order sorts on their partner's name: a join the screen-pop cannot afford
         )
         by_interface = {user.cx_interface: user for user in users if user.cx_interface}

@@ -81,6 +81,10 @@ class AmiTestServer:
     def send_event(self, fields):
         self._call(self._broadcast, [list(fields)])
 
+    def send_events(self, events):
+        """Several events written at once, as a busy PBX does."""
+        self._call(self._broadcast, [list(fields) for fields in events])
+
     def drop_connections(self):
         """Cut every connection, like a network failure."""
         self._call(self._close_all)

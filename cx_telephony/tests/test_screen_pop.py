@@ -1,5 +1,6 @@
 """The caller panel: bus messages to the agent only, and a tour in the browser."""
 
+import json
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -44,6 +45,45 @@ class TestScreenPop(CxTelephonyCommon):
             self.env["cx.call"].cx_panel_call_id(self.pbx.id, "fast.1")
         self.env["cx.call"]._cx_apply_snapshots(self.pbx, [{"linkedid": "fast.1", "state": "queued", "caller_number": "+966501234567"}])
         self.assertTrue(self.env["cx.call"].cx_panel_call_id(self.pbx.id, "fast.1"))
+
+    def test_fast_path_over_the_bridges_bus_connection(self):
+        """The bridge wakes the bus over its own connection: the rows are the
+        ones Odoo's bus stores for the agent, the wake-up waits for the commit."""
+        signal = ("agent_ringing", {"linkedid": "fast.2", "interface": "Local/1001@agents/n", "queue": "support",
+                                    "caller_number": "+966501234567"})
+        woken = []
+        last = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id or 0
+        self.pbx._cx_bridge_notify([signal], wake_bus=woken.append)
+        self.assertEqual(woken, [], "nothing is woken before the commit")
+        (row,) = self.env["bus.bus"].sudo().search([("id", ">", last)])
+        self.env["bus.bus"].sudo()._sendone(self.agent_1.partner_id, "probe", {})
+        self.env.cr.precommit.run()  # what _bus_send would have stored for the same agent
+        probe = self.env["bus.bus"].sudo().search([("id", ">", row.id)])
+        self.assertEqual(row.channel, probe.channel, "the agent's own channel, nobody else's")
+        message = json.loads(row.message)
+        self.assertEqual(message["type"], "cx_telephony/screen_pop")
+        self.assertEqual(message["payload"]["partner"]["id"], self.saudi.id)
+        self.env.cr.postcommit.run()
+        self.assertEqual([[list(channel) for channel in channels] for channels in woken], [[json.loads(row.channel)]],
+                         "woken once committed")
+
+    def test_panels_of_many_callers_in_a_few_queries(self):
+        """A burst of calls costs the same queries as one: 5 callers or 20."""
+        callers = self.env["res.partner"].create(
+            [{"name": f"Caller {i}", "phone": f"+96650555{i:04d}"} for i in range(25)])
+        for caller in callers[::2]:
+            self._ticket(partner_id=caller.id)
+        for batch in (callers[:5], callers[5:]):
+            signals = [("agent_ringing", {"linkedid": f"many.{caller.id}", "interface": "Local/1001@agents/n",
+                                          "queue": "support", "caller_number": caller.phone}) for caller in batch]
+            sent = []
+            self.env.invalidate_all()
+            with patch.object(type(self.env["res.users"]), "_bus_send", lambda _u, _k, payload, sent=sent: sent.append(payload)), \
+                    self.assertQueryCount(15):
+                self.pbx._cx_bridge_notify(signals)
+            self.assertEqual([payload["partner"]["id"] for payload in sent], batch.ids)
+            self.assertEqual([len(payload["open_tickets"]) for payload in sent],
+                             [int(caller in callers[::2]) for caller in batch])
 
     def test_payload(self):
         call = replay(self, "inbound_queue_answered")

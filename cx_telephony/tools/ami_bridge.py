@@ -235,6 +235,7 @@ class AmiBridge:
         self.notify = notify
         self._pops = []
         self._pop_wakeup = None
+        self._pops_idle = None  # set when no screen-pop waits or is being sent
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.buffer = SpillBuffer(max_buffer, spill_path)
@@ -257,6 +258,7 @@ class AmiBridge:
         if self.notify and change[0] in self.SCREEN_POPS:
             self._pops.append((pbx_id, change))
             if self._pop_wakeup:
+                self._pops_idle.clear()
                 self._pop_wakeup.set()
             return
         self.buffer.push(pbx_id, change)
@@ -268,6 +270,8 @@ class AmiBridge:
         self.loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
         self._pop_wakeup = asyncio.Event()
+        self._pops_idle = asyncio.Event()
+        self._pops_idle.set()
         writer = self.loop.create_task(self._writer())
         pop_writer = self.loop.create_task(self._pop_writer()) if self.notify else None
         refresher = self.loop.create_task(self._refresher())
@@ -310,6 +314,10 @@ class AmiBridge:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), delay)
             self._wakeup.clear()
+            # two cores, one interpreter: the call records give way to the
+            # screen-pops of a burst (for a moment at most, never starved)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._pops_idle.wait(), self.flush_interval)
             ok = await self._flush_all()
             # the database is away: retry with a growing delay, keep buffering
             delay = self.flush_interval if ok else min(max(delay * 2, 0.5), 30)
@@ -318,6 +326,12 @@ class AmiBridge:
         while not self._stopping:
             await self._pop_wakeup.wait()
             self._pop_wakeup.clear()
+            # a burst (many calls ringing at once) goes out in one transaction:
+            # read what the PBX has already sent before taking the pops
+            waiting = -1
+            while waiting != len(self._pops):
+                waiting = len(self._pops)
+                await asyncio.sleep(0)
             pops, self._pops = self._pops, []
             by_pbx = {}
             for pbx_id, change in pops:
@@ -327,6 +341,8 @@ class AmiBridge:
                     await self.loop.run_in_executor(None, self.notify, pbx_id, changes)
                 except Exception:  # a screen-pop is of the moment: logged, not retried
                     _logger.exception("AMI bridge: %s screen-pops could not be sent", len(changes))
+            if not self._pops:
+                self._pops_idle.set()
 
     async def _flush_all(self):
         while len(self.buffer):
