@@ -8,7 +8,7 @@
     "author": "CX Suite contributors",
     "website": "https://github.com/cx-suite/cx-suite",
     "license": "LGPL-3",
-    "depends": ["cx_helpdesk", "phone_validation"],
+    "depends": ["cx_helpdesk", "phone_validation", "crm"],
     "external_dependencies": {"python": ["phonenumbers", "panoramisk"]},
     "data": [
         "security/ir.model.access.csv",
@@ -17,6 +17,7 @@
         "views/cx_pbx_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/crm_lead_views.xml",
         "views/cx_telephony_menus.xml",
     ],
     "demo": ["demo/cx_telephony_demo.xml"],

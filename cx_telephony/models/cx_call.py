@@ -61,6 +61,10 @@ class CxCall(models.Model):
     has_recording = fields.Boolean(compute="_compute_has_recording")
     recording_url = fields.Char(string="Recording Link", compute="_compute_has_recording")
     ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
+    # the sales side: agents hand leads over without reading the pipeline
+    lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", readonly=True, copy=False,
+                              groups="sales_team.group_sale_salesman")
+    has_lead = fields.Boolean(compute="_compute_has_lead")
     originate_action_id = fields.Char(string="Click-to-dial Request", readonly=True, copy=False, index="btree_not_null")
     notes = fields.Html()
     disposition = fields.Selection(
@@ -94,6 +98,10 @@ class CxCall(models.Model):
         for call in self:
             call.has_recording = bool(call.sudo().recording_path)
             call.recording_url = f"/cx_telephony/recording/{call.id}" if call.has_recording and call.id else False
+
+    def _compute_has_lead(self):
+        for call in self:
+            call.has_lead = bool(call.sudo().lead_id)
 
     @api.depends("customer_number", "partner_id", "start_time")
     def _compute_display_name(self):
@@ -392,6 +400,52 @@ class CxCall(models.Model):
         ticket = self.env["cx.ticket"].create(ticket_vals)
         self.ticket_id = ticket
         return self.action_open_ticket()
+
+    def action_create_lead(self):
+        """A lead for the sales team from this call: the caller, their number,
+        the agent's notes. Agents without access to the pipeline hand it over
+        (it is created for them and the sales team takes it from there);
+        salespeople land on it."""
+        self.ensure_one()
+        self.check_access("write")
+        call = self.sudo()
+        if call.lead_id:
+            return self._cx_lead_result(call.lead_id, created=False)
+        who = call.partner_id.name or call.customer_number or self.env._("unknown caller")
+        can_create = self.env["crm.lead"].has_access("create")
+        Lead = self.env["crm.lead"] if can_create else self.env["crm.lead"].sudo()
+        lead = Lead.create({
+            "name": self.env._("Call from %s", who),
+            "partner_id": call.partner_id.id,
+            "contact_name": False if call.partner_id else call.caller_name,
+            "phone": call.customer_e164 or call.customer_number,
+            "description": call.notes,
+            "medium_id": self.env.ref("utm.utm_medium_phone", raise_if_not_found=False).id,
+            "user_id": self.env.uid if can_create else False,
+        })
+        call.lead_id = lead
+        agent = self.env.user.name
+        lead.message_post(body=self.env._("Lead from a call of %(when)s taken by %(agent)s.",
+                                          when=fields.Datetime.to_string(call.start_time)[:16], agent=agent))
+        self.message_post(body=self.env._("Lead “%s” handed to sales.", lead.name))
+        return self._cx_lead_result(lead, created=True)
+
+    def _cx_lead_result(self, lead, created):
+        if lead.with_env(self.env).has_access("read"):
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "crm.lead",
+                "res_id": lead.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        message = (self.env._("Lead “%s” created: the sales team takes it from here.", lead.name) if created
+                   else self.env._("This call already has its lead, “%s”, with the sales team.", lead.name))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "success" if created else "info", "message": message, "sticky": False},
+        }
 
     def action_escalate(self):
         """Escalate the call's ticket (opened first if the call has none) to

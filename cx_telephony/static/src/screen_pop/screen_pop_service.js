@@ -71,6 +71,13 @@ export const screenPopService = {
                     action.doAction(await orm.call("cx.call", "action_create_ticket", [[await callId(payload)]]));
                 },
             });
+            result.push({
+                name: _t("New lead"),
+                onClick: async () => {
+                    close();
+                    action.doAction(await orm.call("cx.call", "action_create_lead", [[await callId(payload)]]));
+                },
+            });
             result.push({ name: _t("Open call"), onClick: async () => { openRecord("cx.call", await callId(payload)); } });
             return result;
         }

@@ -14,6 +14,10 @@ registry.category("web_tour.tours").add("cx_telephony_screen_pop_tour", {
             content: "the panel shows the caller and their open ticket",
         },
         {
+            trigger: ".o_cx_screen_pop_notification button:contains(New lead)",
+            content: "the panel offers a lead for the sales team",
+        },
+        {
             trigger: ".o_cx_screen_pop_notification button:contains(New ticket)",
             content: "new ticket from this call",
             run: "click",
