@@ -8,13 +8,16 @@
     "author": "CX Suite contributors",
     "website": "https://github.com/cx-suite/cx-suite",
     "license": "LGPL-3",
-    "depends": ["cx_helpdesk", "phone_validation"],
+    "depends": ["cx_helpdesk", "phone_validation", "crm"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/ir.model.access.csv",
         "security/cx_whatsapp_security.xml",
         "data/ir_cron_data.xml",
+        "views/cx_whatsapp_conversation_views.xml",
         "views/cx_whatsapp_views.xml",
+        "views/cx_ticket_views.xml",
+        "views/res_partner_views.xml",
     ],
     "installable": True,
 }

@@ -1,1 +1,9 @@
-from . import cx_whatsapp_account, cx_whatsapp_message, cx_whatsapp_webhook, res_partner
+from . import (
+    crm_lead,
+    cx_ticket,
+    cx_whatsapp_account,
+    cx_whatsapp_conversation,
+    cx_whatsapp_message,
+    cx_whatsapp_webhook,
+    res_partner,
+)

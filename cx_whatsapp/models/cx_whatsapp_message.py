@@ -1,8 +1,16 @@
-from odoo import api, fields, models
+import logging
+from datetime import timedelta
 
-from odoo.addons.cx_whatsapp.tools.webhook import status_advances
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.cx_whatsapp.tools.graph import GraphError
+from odoo.addons.cx_whatsapp.tools.webhook import MEDIA_TYPES, status_advances
+
+_logger = logging.getLogger(__name__)
 
 MESSAGE_STATES = [
+    ("queued", "Queued"),
     ("received", "Received"),
     ("accepted", "Accepted"),
     ("sent", "Sent"),
@@ -10,6 +18,15 @@ MESSAGE_STATES = [
     ("read", "Read"),
     ("failed", "Failed"),
 ]
+MAX_TRIES = 8
+# Meta's size limits per media type (MB)
+MEDIA_LIMITS_MB = {"image": 5, "audio": 16, "video": 16, "document": 100, "sticker": 0.1}
+MEDIA_MIMETYPES = {
+    "image": {"image/jpeg", "image/png"},
+    "sticker": {"image/webp"},
+    "audio": {"audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"},
+    "video": {"video/mp4", "video/3gpp"},
+}
 
 
 class CxWhatsappMessage(models.Model):
@@ -19,9 +36,12 @@ class CxWhatsappMessage(models.Model):
 
     account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
-    wamid = fields.Char(string="WhatsApp Message ID", required=True, readonly=True)
+    conversation_id = fields.Many2one("cx.whatsapp.conversation", index="btree_not_null", ondelete="cascade")
+    team_id = fields.Many2one(related="conversation_id.team_id", store=True, index="btree_not_null")
+    wamid = fields.Char(string="WhatsApp Message ID", readonly=True, copy=False)
     direction = fields.Selection([("inbound", "From the customer"), ("outbound", "To the customer")], required=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
+    user_id = fields.Many2one("res.users", string="Sent By")
     wa_id = fields.Char(string="WhatsApp Number")
     message_type = fields.Selection(
         [("text", "Text"), ("image", "Image"), ("video", "Video"), ("audio", "Audio"), ("document", "Document"),
@@ -32,19 +52,33 @@ class CxWhatsappMessage(models.Model):
     body = fields.Text()
     extra = fields.Json(help="What the message type carries (media id, location, reply id...).")
     context_wamid = fields.Char(string="Reply To")
+    mail_message_id = fields.Many2one("mail.message", string="Chatter Message", index="btree_not_null", ondelete="set null")
+    attachment_id = fields.Many2one("ir.attachment", string="Media", ondelete="set null")
+    media_state = fields.Selection(
+        [("pending", "To download"), ("done", "Downloaded"), ("failed", "Not downloaded")], index="btree_not_null",
+    )
     message_date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now)
-    status = fields.Selection(MESSAGE_STATES, required=True, default="received")
+    status = fields.Selection(MESSAGE_STATES, required=True, default="received", index=True)
     status_date = fields.Datetime()
     error_code = fields.Integer()
     error_details = fields.Text()
+    try_count = fields.Integer(string="Attempts", readonly=True)
+    next_try_at = fields.Datetime(string="Next Attempt", readonly=True)
 
     # retries and concurrent deliveries of the same message cannot double it
     _wamid_unique = models.Constraint("UNIQUE(wamid)", "A WhatsApp message is recorded once.")
+    _queue_idx = models.Index("(next_try_at, id) WHERE status = 'queued'")
+
+    # ------------------------------------------------------------
+    # Inbound
+    # ------------------------------------------------------------
 
     @api.model
     def _cx_receive(self, account, events):
         """Record inbound messages (deduplicated on their id) with their
-        customer: by Meta's user id, then by phone number, else a new contact."""
+        customer (Meta's user id, then phone number, else a new contact), in
+        their conversation's chatter; a new conversation opens or joins a
+        ticket as the account says; opt-out keywords blacklist the number."""
         wamids = [event["wamid"] for event in events]
         known = set(self.sudo().search([("wamid", "in", wamids)]).mapped("wamid"))
         fresh, seen = [], set()
@@ -69,19 +103,47 @@ class CxWhatsappMessage(models.Model):
                 "context_wamid": event["context_wamid"],
                 "message_date": event["at"] or fields.Datetime.now(),
                 "status": "received",
+                "media_state": "pending" if event["type"] in MEDIA_TYPES and (event["extra"] or {}).get("media_id") else False,
             }
             for event in fresh
         ]
-        return self.sudo().create(values)
+        messages = self.sudo().create(values)
+        by_message, created = self.env["cx.whatsapp.conversation"]._cx_for_messages(account, messages)
+        for message in messages.sorted("message_date"):
+            conversation = by_message[message]
+            message.conversation_id = conversation
+            conversation._cx_post_inbound(message)
+            if not conversation.last_inbound_at or message.message_date >= conversation.last_inbound_at:
+                conversation.write({
+                    "last_inbound_at": message.message_date,
+                    "last_inbound_wamid": message.wamid,
+                    "read_receipt_sent": False,
+                    "last_message_at": message.message_date,
+                })
+            if message.message_type == "text" and account._cx_is_optout(message.body):
+                self.env["phone.blacklist"].sudo()._add([f"+{message.wa_id}"], message=self.env._(
+                    "Opted out on WhatsApp (%s).", message.body.strip()))
+                conversation.message_post(
+                    body=self.env._("The customer opted out: no more marketing templates to +%s. Service replies "
+                                    "stay possible inside the 24-hour window.", message.wa_id),
+                    subtype_xmlid="mail.mt_note")
+        starting = created | self.env["cx.whatsapp.conversation"].union(*by_message.values()).filtered(
+            lambda c: c.ticket_id.is_closed)
+        starting._cx_open_ticket()
+        if messages.filtered(lambda m: m.media_state == "pending"):
+            self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
+        return messages
 
     @api.model
     def _cx_apply_statuses(self, account, events):
         """Statuses of our messages, applied in rank order: a late 'delivered'
-        never takes a 'read' message back; 'failed' keeps Meta's code and details."""
+        never takes a 'read' message back; 'failed' keeps Meta's code and
+        details, shown to the agent in the conversation."""
         messages = {m.wamid: m for m in self.sudo().search([("wamid", "in", [event["wamid"] for event in events])])}
         for event in events:
             message = messages.get(event["wamid"])
-            if not message or not status_advances(message.status if message.status != "received" else False, event["status"]):
+            current = message.status if message and message.status not in ("received", "queued") else False
+            if not message or not status_advances(current, event["status"]):
                 continue
             values = {"status": event["status"], "status_date": event["at"] or fields.Datetime.now()}
             if event["status"] == "failed" and event["errors"]:
@@ -89,3 +151,171 @@ class CxWhatsappMessage(models.Model):
                 values["error_code"] = int(error.get("code") or 0)
                 values["error_details"] = (error.get("error_data") or {}).get("details") or error.get("message") or error.get("title")
             message.write(values)
+            if event["status"] == "failed":
+                message._cx_tell_failure()
+
+    def _cx_tell_failure(self):
+        for message in self.filtered("conversation_id"):
+            message.conversation_id.message_post(
+                body=self.env._("Not delivered to the customer: “%(text)s” — Meta error %(code)s: %(details)s",
+                                text=(message.body or "")[:80], code=message.error_code or "?",
+                                details=message.error_details or "?"),
+                subtype_xmlid="mail.mt_note",
+                partner_ids=message.user_id.partner_id.ids,
+            )
+
+    # ------------------------------------------------------------
+    # Media
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_download_media(self, limit=50):
+        """Inbound media into attachments of the conversation (after the
+        webhook was answered): Meta's URL, then its bytes, within the
+        account's size limit and the type's."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for message in self.search([("media_state", "=", "pending")], limit=limit, order="id"):
+            try:
+                with self.env.cr.savepoint():
+                    message._cx_download_media()
+            except GraphError as error:
+                again = error.retry_later and message.try_count + 1 < MAX_TRIES
+                message.write({"media_state": "pending" if again else "failed", "try_count": message.try_count + 1,
+                               "error_details": str(error)})
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(1)
+
+    def _cx_download_media(self):
+        self.ensure_one()
+        account = self.account_id.sudo()
+        info = account._cx_graph_call("GET", self.extra["media_id"])
+        limit_mb = min(account.max_media_mb or 16, MEDIA_LIMITS_MB.get(self.message_type, 100))
+        max_bytes = int(limit_mb * 1024 * 1024)
+        if int(info.get("file_size") or 0) > max_bytes:
+            raise GraphError(f"media of {int(info['file_size']) // 1024} KB is over the {limit_mb} MB limit", code=-1)
+        content = account._cx_graph().download(info["url"], max_bytes)
+        mimetype = info.get("mime_type") or self.extra.get("mime_type") or "application/octet-stream"
+        extension = mimetype.split("/")[-1].split(";")[0]
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": self.extra.get("filename") or f"whatsapp-{self.message_type}-{self.id}.{extension}",
+            "raw": content,
+            "mimetype": mimetype,
+            "res_model": "cx.whatsapp.conversation" if self.conversation_id else False,
+            "res_id": self.conversation_id.id,
+        })
+        self.write({"attachment_id": attachment.id, "media_state": "done"})
+        if self.mail_message_id:
+            self.mail_message_id.sudo().attachment_ids = [(4, attachment.id)]
+
+    # ------------------------------------------------------------
+    # Outbound: the sending queue
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_send(self, limit=100):
+        """Send the queued messages whose time has come, oldest first. Rate
+        limits (130429, 131056), Meta's temporary errors and network failures
+        wait and retry with a growing delay; an expired token (190) flags the
+        account and its messages wait for a new one; other errors fail the
+        message with Meta's code and details, told to the agent."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        now = fields.Datetime.now()
+        self.flush_model(["status", "next_try_at", "account_id"])
+        self.env["cx.whatsapp.account"].flush_model(["graph_state", "active"])
+        self.env.cr.execute(
+            """SELECT m.id FROM cx_whatsapp_message m JOIN cx_whatsapp_account a ON a.id = m.account_id
+                WHERE m.status = 'queued' AND (m.next_try_at IS NULL OR m.next_try_at <= %s)
+                  AND a.graph_state = 'ok' AND a.active
+                ORDER BY m.next_try_at NULLS FIRST, m.id LIMIT %s FOR UPDATE OF m SKIP LOCKED""",
+            [now, limit],
+        )
+        messages = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for message in messages:
+            if message.account_id.graph_state != "ok":
+                continue  # flagged by an earlier message of this batch
+            message._cx_send_one()
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(1)
+        later = self.search([("status", "=", "queued"), ("next_try_at", ">", now)], order="next_try_at", limit=1)
+        if later:
+            self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger(later.next_try_at)
+        return messages
+
+    def _cx_send_one(self):
+        self.ensure_one()
+        account = self.account_id.sudo()
+        conversation = self.conversation_id
+        try:
+            if conversation.last_inbound_wamid and not conversation.read_receipt_sent:
+                try:
+                    conversation._cx_send_read_receipt()  # answering is reading
+                except GraphError as error:
+                    if error.token_expired:
+                        raise
+                    _logger.info("WhatsApp read receipt for %s not sent: %s", conversation.last_inbound_wamid, error)
+            payload = self._cx_payload()
+            response = account._cx_graph_call("POST", f"{account.phone_number_id}/messages", payload)
+        except GraphError as error:
+            self._cx_send_failed(error)
+            return
+        wamid = ((response.get("messages") or [{}])[0]).get("id")
+        self.write({"wamid": wamid, "status": "accepted", "status_date": fields.Datetime.now(), "try_count": self.try_count + 1,
+                    "next_try_at": False, "error_code": 0, "error_details": False})
+
+    def _cx_send_failed(self, error):
+        tries = self.try_count + 1
+        if error.token_expired:
+            # the account is flagged (see _cx_graph_call): the message waits for a new token
+            self.write({"try_count": tries, "error_code": error.code or 0, "error_details": str(error)})
+            return
+        if error.retry_later and tries < MAX_TRIES:
+            delay = min(5 * 2 ** (tries - 1), 900)
+            self.write({"try_count": tries, "next_try_at": fields.Datetime.now() + timedelta(seconds=delay),
+                        "error_code": error.code or 0, "error_details": str(error)})
+            return
+        self.write({"status": "failed", "try_count": tries, "next_try_at": False, "error_code": error.code or 0,
+                    "error_details": str(error), "status_date": fields.Datetime.now()})
+        self._cx_tell_failure()
+
+    def _cx_payload(self):
+        """The Cloud API's message for this record."""
+        self.ensure_one()
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": self.wa_id}
+        if self.context_wamid:
+            payload["context"] = {"message_id": self.context_wamid}
+        if self.message_type == "text":
+            payload.update(type="text", text={"body": self.body, "preview_url": False})
+        elif self.message_type == "template":
+            payload.update(type="template", template=self.extra)
+        elif self.message_type in MEDIA_TYPES:
+            media_id = self._cx_upload_media()
+            media = {"id": media_id}
+            if self.message_type == "document":
+                media["filename"] = self.attachment_id.name
+            payload.update(type=self.message_type, **{self.message_type: media})
+        else:
+            raise GraphError(f"messages of type {self.message_type} cannot be sent", code=-1)
+        return payload
+
+    def _cx_upload_media(self):
+        attachment = self.attachment_id.sudo()
+        if not attachment:
+            raise GraphError("the media file is gone", code=-1)
+        limit = MEDIA_LIMITS_MB.get(self.message_type, 100) * 1024 * 1024
+        if attachment.file_size > limit:
+            raise GraphError(f"{attachment.name} is larger than WhatsApp allows for a {self.message_type}", code=-1)
+        allowed = MEDIA_MIMETYPES.get(self.message_type)
+        if allowed and attachment.mimetype not in allowed:
+            raise GraphError(f"{attachment.name} ({attachment.mimetype}) is not a type WhatsApp accepts", code=-1)
+        graph = self.account_id.sudo()._cx_graph()
+        return graph.upload(self.account_id.sudo().phone_number_id, attachment.name, attachment.raw, attachment.mimetype)
+
+    def action_retry(self):
+        """Send failed messages again (now)."""
+        failed = self.filtered(lambda m: m.direction == "outbound" and m.status == "failed")
+        if not failed:
+            raise UserError(self.env._("Only outbound messages that failed can be sent again."))
+        failed.sudo().write({"status": "queued", "next_try_at": False, "try_count": 0, "error_code": 0,
+                             "error_details": False})
+        self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
+        return True

@@ -50,3 +50,17 @@ class CxWhatsappWebhook(models.Model):
             Message._cx_receive(self.account_id, messages)
         if statuses:
             Message._cx_apply_statuses(self.account_id, statuses)
+        preferences = [event for event in events if event["kind"] == "user_preferences" and event.get("wa_id")]
+        if preferences:
+            self._cx_apply_preferences(preferences)
+
+    def _cx_apply_preferences(self, events):
+        """The customer stopped (or resumed) marketing messages in WhatsApp:
+        the number goes on (or off) Odoo's phone blacklist."""
+        Blacklist = self.env["phone.blacklist"].sudo()
+        for event in events:
+            number = f"+{event['wa_id']}"
+            if event.get("value") == "stop":
+                Blacklist._add([number], message=self.env._("Stopped marketing messages in WhatsApp."))
+            elif event.get("value") == "resume":
+                Blacklist._remove([number], message=self.env._("Resumed marketing messages in WhatsApp."))

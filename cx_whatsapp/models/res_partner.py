@@ -11,6 +11,14 @@ class ResPartner(models.Model):
         help="Meta's business-scoped user id: identifies the customer even without a phone number.",
     )
 
+    cx_whatsapp_conversation_ids = fields.One2many("cx.whatsapp.conversation", "partner_id", string="WhatsApp Conversations")
+
+    def action_view_cx_whatsapp(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("cx_whatsapp.cx_whatsapp_conversation_action")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        return action
+
     @api.model
     def _cx_whatsapp_senders(self, account, events):
         """``{wamid: partner}``: the sender of each inbound message, found by

@@ -1,0 +1,314 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+from odoo.addons.cx_whatsapp.tools.graph import GraphError
+
+WINDOW = timedelta(hours=24)
+TYPE_LABELS = {
+    "image": "📷", "video": "🎬", "audio": "🎤", "document": "📄", "sticker": "🏷", "location": "📍",
+}
+
+
+class CxWhatsappConversation(models.Model):
+    """The WhatsApp conversation of a customer with one of our numbers. Its
+    chatter is the conversation: the customer's messages are posted there by
+    the customer, and what agents send from it ("Send message") goes to
+    WhatsApp; internal notes stay internal."""
+
+    _name = "cx.whatsapp.conversation"
+    _description = "WhatsApp Conversation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "last_message_at desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
+    wa_id = fields.Char(string="WhatsApp Number", required=True, readonly=True,
+                        help="The customer's number as WhatsApp gives it (international, without +).")
+    team_id = fields.Many2one("cx.team", string="Team", index="btree_not_null", tracking=True)
+    user_id = fields.Many2one("res.users", string="Agent", index="btree_not_null", tracking=True,
+                              domain=[("share", "=", False)])
+    ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", readonly=True, copy=False,
+                              groups="sales_team.group_sale_salesman")
+    cx_message_ids = fields.One2many("cx.whatsapp.message", "conversation_id", string="WhatsApp Messages")
+    last_inbound_at = fields.Datetime(string="Customer's Last Message", readonly=True)
+    last_inbound_wamid = fields.Char(readonly=True)
+    read_receipt_sent = fields.Boolean(readonly=True, help="The customer's last message was marked as read.")
+    last_message_at = fields.Datetime(readonly=True, index=True)
+    window_expires_at = fields.Datetime(string="Window Closes", compute="_compute_window", store=True)
+    window_open = fields.Boolean(string="Window Open", compute="_compute_window_open",
+                                 search="_search_window_open")
+    optout = fields.Boolean(string="Opted Out", compute="_compute_optout",
+                            help="The number is on the blacklist for marketing templates.")
+
+    _account_wa_id_unique = models.Constraint("UNIQUE(account_id, wa_id)", "One conversation per customer and number.")
+
+    @api.depends("partner_id.name", "wa_id", "account_id.name")
+    def _compute_name(self):
+        for conversation in self:
+            who = conversation.partner_id.name or f"+{conversation.wa_id}"
+            conversation.name = f"{who} · {conversation.account_id.name}" if conversation.account_id else who
+
+    @api.depends("last_inbound_at")
+    def _compute_window(self):
+        for conversation in self:
+            conversation.window_expires_at = conversation.last_inbound_at + WINDOW if conversation.last_inbound_at else False
+
+    @api.depends("window_expires_at")  # and the time: not stored, computed when read
+    def _compute_window_open(self):
+        now = fields.Datetime.now()
+        for conversation in self:
+            conversation.window_open = bool(conversation.window_expires_at and conversation.window_expires_at > now)
+
+    def _search_window_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the window."))
+        is_open = (operator == "=") == value
+        now = fields.Datetime.now()
+        return [("window_expires_at", ">", now)] if is_open else ["|", ("window_expires_at", "=", False), ("window_expires_at", "<=", now)]
+
+    def _compute_optout(self):
+        blacklisted = set(self.env["phone.blacklist"].sudo().search(
+            [("number", "in", [f"+{c.wa_id}" for c in self if c.wa_id])]).mapped("number"))
+        for conversation in self:
+            conversation.optout = f"+{conversation.wa_id}" in blacklisted
+
+    def _cx_window_error(self):
+        """Why free text cannot be sent now, or None."""
+        self.ensure_one()
+        if self.window_open:
+            return None
+        if not self.last_inbound_at:
+            return self.env._("The customer has not written to this number yet: only an approved template can "
+                              "start the conversation.")
+        return self.env._(
+            "The 24-hour window closed on %(date)s (the customer's last message was on %(last)s): only an "
+            "approved template can be sent until the customer writes again.",
+            date=fields.Datetime.to_string(self.window_expires_at)[:16],
+            last=fields.Datetime.to_string(self.last_inbound_at)[:16],
+        )
+
+    # ------------------------------------------------------------
+    # Inbound
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_for_messages(self, account, messages):
+        """The conversation of each inbound message (created when new),
+        ``{message: conversation}``, and the conversations just created."""
+        keys = {message.wa_id for message in messages}
+        existing = {c.wa_id: c for c in self.sudo().search([("account_id", "=", account.id), ("wa_id", "in", list(keys))])}
+        new_values = {}
+        for message in messages:
+            if message.wa_id not in existing and message.wa_id not in new_values:
+                new_values[message.wa_id] = {
+                    "account_id": account.id,
+                    "wa_id": message.wa_id,
+                    "partner_id": message.partner_id.id,
+                    "team_id": account.team_id.id,
+                }
+        created = self.sudo().with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(list(new_values.values()))
+        for conversation in created:
+            existing[conversation.wa_id] = conversation
+            if account.notify_user_ids:
+                conversation.message_subscribe(partner_ids=account.notify_user_ids.partner_id.ids)
+        return {message: existing[message.wa_id] for message in messages}, created
+
+    def _cx_open_ticket(self):
+        """A conversation starting (new, or its ticket closed): it joins the
+        customer's open ticket, else opens one in the account's team when the
+        account's rule says so."""
+        for conversation in self:
+            account = conversation.account_id
+            ticket = self.env["cx.ticket"]
+            if conversation.partner_id:
+                ticket = ticket.sudo().search([
+                    ("commercial_partner_id", "=", conversation.partner_id.commercial_partner_id.id),
+                    ("is_closed", "=", False), ("company_id", "=", conversation.company_id.id),
+                ], order="id desc", limit=1)
+                if ticket:
+                    ticket.message_post(
+                        body=Markup("{} <a href='/odoo/action-cx_whatsapp.cx_whatsapp_conversation_action/{}'>{}</a>").format(
+                            self.env._("The customer wrote on WhatsApp:"), conversation.id, conversation.name),
+                        subtype_xmlid="mail.mt_note")
+            if not ticket and account._cx_opens_ticket(conversation.last_inbound_at or fields.Datetime.now()):
+                ticket = conversation._cx_new_ticket(account.team_id)
+            if ticket:
+                conversation.write({"ticket_id": ticket.id, "team_id": ticket.team_id.id,
+                                    "user_id": ticket.user_id.id or conversation.user_id.id})
+
+    def _cx_post_inbound(self, message):
+        """The customer's message in the chatter, by the customer."""
+        self.ensure_one()
+        body = Markup("{icon} {text}").format(icon=TYPE_LABELS.get(message.message_type, ""), text=message.body or "").strip()
+        if message.message_type == "reaction":
+            body = self.env._("reacted %s", message.body or "")
+        if message.context_wamid:
+            replied = self.env["cx.whatsapp.message"].sudo().search([("wamid", "=", message.context_wamid)], limit=1)
+            if replied:
+                quote = (replied.body or "")[:80]
+                # not a <blockquote>: the chatter folds those away as quoted emails
+                body = Markup('<span class="text-muted">↩ {}</span><br/>{}').format(quote, body)
+        posted = self.with_context(cx_whatsapp_inbound=True, mail_post_autofollow_author_skip=True).message_post(
+            body=body,
+            author_id=message.partner_id.id or False,
+            email_from=False if message.partner_id else f"+{message.wa_id}",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=message.attachment_id.ids,
+        )
+        message.mail_message_id = posted
+        return posted
+
+    # ------------------------------------------------------------
+    # Outbound: what agents send from the chatter
+    # ------------------------------------------------------------
+
+    def message_post(self, **kwargs):
+        if self._cx_is_outbound_post(kwargs):
+            self.ensure_one()
+            if error := self._cx_window_error():
+                raise UserError(error)
+        return super().message_post(**kwargs)
+
+    def _cx_is_outbound_post(self, kwargs):
+        if self.env.context.get("cx_whatsapp_inbound") or kwargs.get("message_type", "notification") != "comment":
+            return False
+        subtype = kwargs.get("subtype_xmlid")
+        if subtype:
+            return subtype == "mail.mt_comment"
+        comment = self.env.ref("mail.mt_comment").id
+        return kwargs.get("subtype_id") == comment
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if (
+            not self.env.context.get("cx_whatsapp_inbound")
+            and msg_values.get("message_type") == "comment"
+            and msg_values.get("subtype_id") == self.env.ref("mail.mt_comment").id
+        ):
+            self._cx_queue_from_chatter(message)
+        return result
+
+    def _cx_queue_from_chatter(self, message):
+        """An agent's message: its text, then each attachment as media, queued
+        for sending (replying to the customer's message it answers)."""
+        self.ensure_one()
+        Message = self.env["cx.whatsapp.message"].sudo()
+        reply_to = False
+        if message.parent_id:
+            reply_to = Message.search([("mail_message_id", "=", message.parent_id.id), ("direction", "=", "inbound")],
+                                      limit=1).wamid
+        values = []
+        text = html2plaintext(message.body or "").strip()
+        if text:
+            values.append({"message_type": "text", "body": text})
+        for attachment in message.attachment_ids:
+            values.append({"message_type": _media_type(attachment.mimetype), "attachment_id": attachment.id,
+                           "body": attachment.name})
+        if not values:
+            return Message
+        if len(text) > 4096:
+            raise UserError(self.env._("WhatsApp messages are at most 4,096 characters (this one has %s).", len(text)))
+        queued = Message.create([
+            dict(value, account_id=self.account_id.id, conversation_id=self.id, direction="outbound",
+                 partner_id=self.partner_id.id, wa_id=self.wa_id, status="queued", mail_message_id=message.id,
+                 context_wamid=reply_to, user_id=self.env.user.id)
+            for value in values
+        ])
+        self.last_message_at = fields.Datetime.now()
+        self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
+        return queued
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_create_ticket(self):
+        """A ticket of the conversation's team for the customer, linked."""
+        self.ensure_one()
+        if not self.ticket_id:
+            self.ticket_id = self._cx_new_ticket(self.team_id or self.account_id.team_id or self.env.user.cx_team_ids[:1])
+        return self.ticket_id._get_records_action()
+
+    def _cx_new_ticket(self, team):
+        if not team:
+            raise UserError(self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket."))
+        first = self.cx_message_ids.filtered(lambda m: m.direction == "inbound").sorted("message_date")[:1]
+        ticket = self.env["cx.ticket"].sudo().create({
+            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.wa_id))[:120],
+            "team_id": team.id,
+            "partner_id": self.partner_id.id,
+            "partner_phone": f"+{self.wa_id}",
+            "channel": "whatsapp",
+            "company_id": self.company_id.id,
+        })
+        ticket.message_post(
+            body=Markup("{} <a href='/odoo/action-cx_whatsapp.cx_whatsapp_conversation_action/{}'>{}</a>").format(
+                self.env._("Opened from the WhatsApp conversation"), self.id, self.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return ticket
+
+    def action_create_lead(self):
+        """A lead for the sales team from this conversation."""
+        self.ensure_one()
+        self.check_access("write")
+        conversation = self.sudo()
+        if not conversation.lead_id:
+            can_create = self.env["crm.lead"].has_access("create")
+            Lead = self.env["crm.lead"] if can_create else self.env["crm.lead"].sudo()
+            transcript = "\n".join(
+                f"{'>' if m.direction == 'inbound' else '<'} {m.body or ''}"
+                for m in conversation.cx_message_ids.sorted("message_date")[-20:]
+            )
+            conversation.lead_id = Lead.create({
+                "name": self.env._("WhatsApp from %s", conversation.partner_id.name or f"+{conversation.wa_id}"),
+                "partner_id": conversation.partner_id.id,
+                "phone": f"+{conversation.wa_id}",
+                "description": Markup("<pre>{}</pre>").format(transcript),
+                "user_id": self.env.uid if can_create else False,
+            })
+            self.message_post(body=self.env._("Lead “%s” handed to sales.", conversation.lead_id.name))
+        lead = conversation.lead_id
+        if lead.with_env(self.env).has_access("read"):
+            return lead.with_env(self.env)._get_records_action()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "success", "sticky": False,
+                       "message": self.env._("Lead “%s” is with the sales team.", lead.name)},
+        }
+
+    def action_mark_read(self):
+        """Tell the customer their last message was read (blue ticks)."""
+        for conversation in self.filtered(lambda c: c.last_inbound_wamid and not c.read_receipt_sent):
+            try:
+                conversation._cx_send_read_receipt()
+            except GraphError as error:
+                raise UserError(self.env._("Meta refused the read receipt: %s", error)) from error
+        return True
+
+    def _cx_send_read_receipt(self):
+        self.ensure_one()
+        account = self.account_id.sudo()
+        account._cx_graph_call("POST", f"{account.phone_number_id}/messages", {
+            "messaging_product": "whatsapp", "status": "read", "message_id": self.last_inbound_wamid})
+        self.sudo().read_receipt_sent = True
+
+
+def _media_type(mimetype):
+    mimetype = mimetype or ""
+    if mimetype == "image/webp":
+        return "sticker"
+    for kind in ("image", "video", "audio"):
+        if mimetype.startswith(f"{kind}/"):
+            return kind
+    return "document"
