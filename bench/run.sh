@@ -34,16 +34,25 @@ run_whatsapp() {
     account_id="$(cx_odoo shell -d "$db" --log-level=warn --no-http 2>/dev/null <<PY | tail -n1
 account = env["cx.whatsapp.account"].search([("phone_number_id", "=", "bench")]) or env["cx.whatsapp.account"].create(
     {"name": "Bench", "display_phone_number": "15550783881", "phone_number_id": "bench", "app_secret": "$secret"})
+# a team of five agents working in Odoo (inbox notifications), round robin: each new customer opens a ticket
+team = env["cx.team"].search([("name", "=", "Bench WhatsApp team")]) or env["cx.team"].create({
+    "name": "Bench WhatsApp team", "assignment_method": "round_robin",
+    "member_ids": [(6, 0, env["res.users"].create([{"name": f"WhatsApp agent {i}", "login": f"wa_bench_{i}",
+        "notification_type": "inbox", "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)]} for i in range(5)]).ids)]})
+account.write({"team_id": team.id, "ticket_rule": "always"})
+env["cx.whatsapp.webhook"].search([("state", "=", "pending"), ("account_id", "=", account.id)]).unlink()
 env.cr.commit()
 print(account.id)
 PY
 )"
-    cx_odoo -d "$db" --db-filter="^$db\$" --http-port="$port" --max-cron-threads=0 --log-level=warn \
-        --logfile="$CX_VAR/log/bench-server.log" &
+    # as deployed: 2 HTTP workers and a cron worker (the processing runs in the cron)
+    cx_odoo -d "$db" --db-filter="^$db\$" --http-port="$port" --gevent-port=18072 --workers=2 --max-cron-threads=1 \
+        --log-level=warn --logfile="$CX_VAR/log/bench-server.log" &
     # the server runs as a child of the background shell: stop it by its port
     trap "pkill -f -- '--http-port=$port' 2>/dev/null" RETURN
     for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/web/health" >/dev/null && break; sleep 0.5; done
-    "$CX_VENV/bin/python" "$CX_ROOT/bench/bench_whatsapp.py" "http://127.0.0.1:$port/cx_whatsapp/webhook/$account_id" "$secret"
+    "$CX_VENV/bin/python" "$CX_ROOT/bench/bench_whatsapp.py" "http://127.0.0.1:$port/cx_whatsapp/webhook/$account_id" "$secret" \
+        "dbname=$db host=$CX_DB_HOST port=$CX_DB_PORT user=$CX_DB_USER password=$CX_DB_PASSWORD"
 }
 case "${1:-all}" in
     helpdesk|telephony) suite="$1"; shift; run_suite "$suite" "$@" ;;

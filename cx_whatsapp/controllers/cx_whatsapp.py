@@ -45,5 +45,5 @@ class CxWhatsappWebhook(http.Controller):
             _logger.warning("WhatsApp webhook %s: signed delivery is not JSON, ignored", account_id)
             return request.make_response("ignored", [("Content-Type", "text/plain")])
         request.env["cx.whatsapp.webhook"].sudo().create({"account_id": account.id, "payload": body.decode("utf-8")})
-        request.env.ref("cx_whatsapp.ir_cron_process_webhooks").sudo()._trigger()
+        request.env["cx.whatsapp.webhook"].sudo()._cx_trigger_processing()
         return request.make_response("ok", [("Content-Type", "text/plain")])

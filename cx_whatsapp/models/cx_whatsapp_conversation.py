@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -100,72 +100,110 @@ class CxWhatsappConversation(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cx_for_messages(self, account, messages):
-        """The conversation of each inbound message (created when new),
-        ``{message: conversation}``, and the conversations just created."""
-        keys = {message.wa_id for message in messages}
-        existing = {c.wa_id: c for c in self.sudo().search([("account_id", "=", account.id), ("wa_id", "in", list(keys))])}
-        new_values = {}
-        for message in messages:
-            if message.wa_id not in existing and message.wa_id not in new_values:
-                new_values[message.wa_id] = {
-                    "account_id": account.id,
-                    "wa_id": message.wa_id,
-                    "partner_id": message.partner_id.id,
-                    "team_id": account.team_id.id,
-                }
-        created = self.sudo().with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(list(new_values.values()))
-        for conversation in created:
-            existing[conversation.wa_id] = conversation
-            if account.notify_user_ids:
-                conversation.message_subscribe(partner_ids=account.notify_user_ids.partner_id.ids)
-        return {message: existing[message.wa_id] for message in messages}, created
+    def _cx_for_senders(self, account, senders):
+        """The conversations of ``senders`` (``{wa_id: partner}``) with this
+        number, created when new: ``({wa_id: conversation}, created)``."""
+        existing = {c.wa_id: c for c in self.sudo().search([("account_id", "=", account.id), ("wa_id", "in", list(senders))])}
+        new_values = [
+            {"account_id": account.id, "wa_id": wa_id, "partner_id": partner.id, "team_id": account.team_id.id}
+            for wa_id, partner in senders.items() if wa_id not in existing
+        ]
+        created = self.sudo().with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(new_values)
+        if created and account.notify_user_ids:
+            created.message_subscribe(partner_ids=account.notify_user_ids.partner_id.ids)
+        existing.update({conversation.wa_id: conversation for conversation in created})
+        return existing, created
 
     def _cx_open_ticket(self):
-        """A conversation starting (new, or its ticket closed): it joins the
-        customer's open ticket, else opens one in the account's team when the
-        account's rule says so."""
+        """Conversations starting (new, or their ticket closed): each joins
+        its customer's open ticket, else opens one in the account's team when
+        the account's rule says so. New tickets are created in one batch."""
+        commercial_ids = self.partner_id.commercial_partner_id.ids
+        open_tickets = {}
+        if commercial_ids:
+            for ticket in self.env["cx.ticket"].sudo().search(
+                [("commercial_partner_id", "in", commercial_ids), ("is_closed", "=", False)], order="id desc"
+            ):
+                open_tickets.setdefault((ticket.commercial_partner_id.id, ticket.company_id.id), ticket)
+        to_open = self.browse()
         for conversation in self:
-            account = conversation.account_id
-            ticket = self.env["cx.ticket"]
-            if conversation.partner_id:
-                ticket = ticket.sudo().search([
-                    ("commercial_partner_id", "=", conversation.partner_id.commercial_partner_id.id),
-                    ("is_closed", "=", False), ("company_id", "=", conversation.company_id.id),
-                ], order="id desc", limit=1)
-                if ticket:
-                    ticket.message_post(
-                        body=Markup("{} <a href='/odoo/action-cx_whatsapp.cx_whatsapp_conversation_action/{}'>{}</a>").format(
-                            self.env._("The customer wrote on WhatsApp:"), conversation.id, conversation.name),
-                        subtype_xmlid="mail.mt_note")
-            if not ticket and account._cx_opens_ticket(conversation.last_inbound_at or fields.Datetime.now()):
-                ticket = conversation._cx_new_ticket(account.team_id)
+            ticket = open_tickets.get((conversation.partner_id.commercial_partner_id.id, conversation.company_id.id))
             if ticket:
-                conversation.write({"ticket_id": ticket.id, "team_id": ticket.team_id.id,
-                                    "user_id": ticket.user_id.id or conversation.user_id.id})
+                conversation._cx_link_ticket(ticket)
+                ticket.message_post(
+                    body=Markup("{} <a href='/odoo/cx-whatsapp/{}'>{}</a>").format(
+                        self.env._("The customer wrote on WhatsApp:"), conversation.id, conversation.name),
+                    subtype_xmlid="mail.mt_note")
+            elif conversation.account_id._cx_opens_ticket(conversation.last_inbound_at or fields.Datetime.now()):
+                to_open |= conversation
+        if to_open:
+            tickets = self.env["cx.ticket"].sudo().create([conversation._cx_ticket_values(conversation.account_id.team_id)
+                                                          for conversation in to_open])
+            for conversation, ticket in zip(to_open, tickets, strict=True):
+                conversation._cx_link_ticket(ticket)
 
-    def _cx_post_inbound(self, message):
-        """The customer's message in the chatter, by the customer."""
-        self.ensure_one()
-        body = Markup("{icon} {text}").format(icon=TYPE_LABELS.get(message.message_type, ""), text=message.body or "").strip()
-        if message.message_type == "reaction":
-            body = self.env._("reacted %s", message.body or "")
-        if message.context_wamid:
-            replied = self.env["cx.whatsapp.message"].sudo().search([("wamid", "=", message.context_wamid)], limit=1)
-            if replied:
-                quote = (replied.body or "")[:80]
-                # not a <blockquote>: the chatter folds those away as quoted emails
-                body = Markup('<span class="text-muted">↩ {}</span><br/>{}').format(quote, body)
-        posted = self.with_context(cx_whatsapp_inbound=True, mail_post_autofollow_author_skip=True).message_post(
-            body=body,
-            author_id=message.partner_id.id or False,
-            email_from=False if message.partner_id else f"+{message.wa_id}",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=message.attachment_id.ids,
-        )
-        message.mail_message_id = posted
-        return posted
+    def _cx_link_ticket(self, ticket):
+        # the ticket already told its agent: following the conversation is enough
+        self.with_context(mail_auto_subscribe_no_notify=True).write(
+            {"ticket_id": ticket.id, "team_id": ticket.team_id.id, "user_id": ticket.user_id.id or self.user_id.id})
+
+    def _cx_ticket_values(self, team):
+        if not team:
+            raise UserError(self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket."))
+        first = self.cx_message_ids.filtered(lambda m: m.direction == "inbound").sorted("message_date")[:1]
+        return {
+            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.wa_id))[:120],
+            "team_id": team.id,
+            "partner_id": self.partner_id.id,
+            "partner_phone": f"+{self.wa_id}",
+            "channel": "whatsapp",
+            "company_id": self.company_id.id,
+            "description": Markup("<p>{} <a href='/odoo/cx-whatsapp/{}'>{}</a></p>").format(
+                self.env._("Opened from the WhatsApp conversation"), self.id, self.name),
+        }
+
+    @api.model
+    def _cx_post_inbound(self, posts):
+        """The customers' messages in their conversations' chatters, by the
+        customers, in one go: ``posts`` is a list of ``(conversation, event,
+        partner)`` in time order. The conversation's followers are notified
+        when it needs an answer: of the first message since the last answer
+        (or read receipt), not of every line of a burst. Returns the chatter
+        messages, in the order of ``posts``."""
+        if not posts:
+            return self.env["mail.message"]
+        comment = self.env.ref("mail.mt_comment").id
+        replied = {
+            m.wamid: m.body for m in self.env["cx.whatsapp.message"].sudo().search(
+                [("wamid", "in", [event["context_wamid"] for _c, event, _p in posts if event["context_wamid"]])])
+        }
+        conversations = self.union(*[conversation for conversation, _event, _partner in posts])
+        reply_to = conversations._notify_get_reply_to(default=False)  # once per conversation, not per message
+        values = []
+        for conversation, event, partner in posts:
+            values.append({
+                "reply_to": reply_to.get(conversation.id) or False,
+                "model": self._name,
+                "res_id": conversation.id,
+                "body": _inbound_body(self.env, event, replied),
+                "author_id": partner.id or False,
+                "email_from": False if partner else f"+{event['from']}",
+                "message_type": "comment",
+                "subtype_id": comment,
+                "date": event["at"] or fields.Datetime.now(),
+                "record_company_id": conversation.company_id.id,
+            })
+        messages = self.sudo()._message_create(values)
+        first_unread = {}
+        for (conversation, _event, _partner), message, value in zip(posts, messages, values, strict=True):
+            answered = conversation.read_receipt_sent or not conversation.last_inbound_wamid
+            if answered and conversation not in first_unread:
+                first_unread[conversation] = (message, value)
+        for conversation, (message, value) in first_unread.items():
+            # followers who want emails get them from the mail queue, not
+            # while the webhook's batch waits
+            conversation.with_context(cx_whatsapp_inbound=True)._notify_thread(message, value, force_send=False)
+        return messages
 
     # ------------------------------------------------------------
     # Outbound: what agents send from the chatter
@@ -235,27 +273,9 @@ class CxWhatsappConversation(models.Model):
         """A ticket of the conversation's team for the customer, linked."""
         self.ensure_one()
         if not self.ticket_id:
-            self.ticket_id = self._cx_new_ticket(self.team_id or self.account_id.team_id or self.env.user.cx_team_ids[:1])
+            team = self.team_id or self.account_id.team_id or self.env.user.cx_team_ids[:1]
+            self._cx_link_ticket(self.env["cx.ticket"].sudo().create(self._cx_ticket_values(team)))
         return self.ticket_id._get_records_action()
-
-    def _cx_new_ticket(self, team):
-        if not team:
-            raise UserError(self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket."))
-        first = self.cx_message_ids.filtered(lambda m: m.direction == "inbound").sorted("message_date")[:1]
-        ticket = self.env["cx.ticket"].sudo().create({
-            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.wa_id))[:120],
-            "team_id": team.id,
-            "partner_id": self.partner_id.id,
-            "partner_phone": f"+{self.wa_id}",
-            "channel": "whatsapp",
-            "company_id": self.company_id.id,
-        })
-        ticket.message_post(
-            body=Markup("{} <a href='/odoo/action-cx_whatsapp.cx_whatsapp_conversation_action/{}'>{}</a>").format(
-                self.env._("Opened from the WhatsApp conversation"), self.id, self.name),
-            subtype_xmlid="mail.mt_note",
-        )
-        return ticket
 
     def action_create_lead(self):
         """A lead for the sales team from this conversation."""
@@ -302,6 +322,21 @@ class CxWhatsappConversation(models.Model):
         account._cx_graph_call("POST", f"{account.phone_number_id}/messages", {
             "messaging_product": "whatsapp", "status": "read", "message_id": self.last_inbound_wamid})
         self.sudo().read_receipt_sent = True
+
+
+def _inbound_body(env, event, replied):
+    """What the chatter shows of a customer's message (``replied``: the text
+    of the messages replied to, by id)."""
+    kind = event["type"]
+    if kind == "reaction":
+        body = Markup(escape(env._("reacted %s", event["body"] or "")))
+    else:
+        body = Markup("{icon} {text}").format(icon=TYPE_LABELS.get(kind, ""), text=event["body"] or "").strip()
+    if event["context_wamid"] and event["context_wamid"] in replied:
+        # not a <blockquote>: the chatter folds those away as quoted emails
+        quote = (replied[event["context_wamid"]] or "")[:80]
+        body = Markup('<span class="text-muted">↩ {}</span><br/>{}').format(quote, body)
+    return body
 
 
 def _media_type(mimetype):

@@ -78,24 +78,34 @@ class CxWhatsappMessage(models.Model):
         """Record inbound messages (deduplicated on their id) with their
         customer (Meta's user id, then phone number, else a new contact), in
         their conversation's chatter; a new conversation opens or joins a
-        ticket as the account says; opt-out keywords blacklist the number."""
-        wamids = [event["wamid"] for event in events]
-        known = set(self.sudo().search([("wamid", "in", wamids)]).mapped("wamid"))
+        ticket as the account says; opt-out keywords blacklist the number.
+        Batched: the same handful of queries for one message or a hundred,
+        plus the chatter's notification per conversation."""
+        known = set(self.sudo().search([("wamid", "in", [event["wamid"] for event in events])]).mapped("wamid"))
         fresh, seen = [], set()
         for event in events:
-            if event["wamid"] not in known and event["wamid"] not in seen:
+            if event["wamid"] not in known and event["wamid"] not in seen and event.get("from"):
                 seen.add(event["wamid"])
                 fresh.append(event)
         if not fresh:
             return self.browse()
+        fresh.sort(key=lambda event: event["at"] or fields.Datetime.now())
         partners = self.env["res.partner"].sudo()._cx_whatsapp_senders(account, fresh)
+        no_partner = self.env["res.partner"]
+        senders = {event["from"]: partners.get(event["wamid"], no_partner) for event in fresh}
+        Conversation = self.env["cx.whatsapp.conversation"].sudo()
+        conversations, created = Conversation._cx_for_senders(account, senders)
+        posts = [(conversations[event["from"]], event, partners.get(event["wamid"], no_partner)) for event in fresh]
+        posted = Conversation._cx_post_inbound(posts)
         types = dict(self._fields["message_type"].selection)
-        values = [
+        messages = self.sudo().create([
             {
                 "account_id": account.id,
+                "conversation_id": conversation.id,
+                "mail_message_id": mail_message.id,
                 "wamid": event["wamid"],
                 "direction": "inbound",
-                "partner_id": partners.get(event["wamid"], self.env["res.partner"]).id,
+                "partner_id": partner.id,
                 "wa_id": event["from"],
                 "message_type": event["type"] if event["type"] in types else "other",
                 "body": event["body"],
@@ -105,14 +115,12 @@ class CxWhatsappMessage(models.Model):
                 "status": "received",
                 "media_state": "pending" if event["type"] in MEDIA_TYPES and (event["extra"] or {}).get("media_id") else False,
             }
-            for event in fresh
-        ]
-        messages = self.sudo().create(values)
-        by_message, created = self.env["cx.whatsapp.conversation"]._cx_for_messages(account, messages)
-        for message in messages.sorted("message_date"):
-            conversation = by_message[message]
-            message.conversation_id = conversation
-            conversation._cx_post_inbound(message)
+            for (conversation, event, partner), mail_message in zip(posts, posted, strict=True)
+        ])
+        latest = {}
+        for message in messages:
+            latest[message.conversation_id] = message
+        for conversation, message in latest.items():
             if not conversation.last_inbound_at or message.message_date >= conversation.last_inbound_at:
                 conversation.write({
                     "last_inbound_at": message.message_date,
@@ -120,15 +128,16 @@ class CxWhatsappMessage(models.Model):
                     "read_receipt_sent": False,
                     "last_message_at": message.message_date,
                 })
-            if message.message_type == "text" and account._cx_is_optout(message.body):
-                self.env["phone.blacklist"].sudo()._add([f"+{message.wa_id}"], message=self.env._(
-                    "Opted out on WhatsApp (%s).", message.body.strip()))
-                conversation.message_post(
+        optouts = messages.filtered(lambda m: m.message_type == "text" and account._cx_is_optout(m.body))
+        if optouts:
+            self.env["phone.blacklist"].sudo()._add(list({f"+{m.wa_id}" for m in optouts}), message=self.env._(
+                "Opted out on WhatsApp (%s).", optouts[0].body.strip()))
+            for message in optouts:
+                message.conversation_id.message_post(
                     body=self.env._("The customer opted out: no more marketing templates to +%s. Service replies "
                                     "stay possible inside the 24-hour window.", message.wa_id),
                     subtype_xmlid="mail.mt_note")
-        starting = created | self.env["cx.whatsapp.conversation"].union(*by_message.values()).filtered(
-            lambda c: c.ticket_id.is_closed)
+        starting = created | Conversation.union(*latest).filtered(lambda c: c.ticket_id.is_closed)
         starting._cx_open_ticket()
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()

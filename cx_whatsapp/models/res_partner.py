@@ -31,21 +31,25 @@ class ResPartner(models.Model):
         if phones:
             for partner in self.search([("phone_sanitized", "in", list(set(phones.values())))], order="id"):
                 by_phone.setdefault(partner.phone_sanitized, partner)
-        result, created = {}, {}
+        found, to_create = {}, {}
         for event in events:
             partner = by_user.get(event.get("user_id")) or by_phone.get(phones.get(event.get("from")))
             key = event.get("user_id") or event.get("from")
-            if not partner and key:
-                partner = created.get(key)
-                if not partner:
-                    partner = created[key] = self.create({
-                        "name": event.get("profile_name") or phones.get(event.get("from")) or self.env._("WhatsApp user"),
-                        "phone": phones.get(event.get("from")),
-                        "cx_whatsapp_user_id": event.get("user_id"),
-                        "company_id": False,
-                    })
-            if partner and event.get("user_id") and not partner.cx_whatsapp_user_id:
-                partner.cx_whatsapp_user_id = event["user_id"]
+            if partner:
+                found[event["wamid"]] = partner
+                if event.get("user_id") and not partner.cx_whatsapp_user_id:
+                    partner.cx_whatsapp_user_id = event["user_id"]
+            elif key and key not in to_create:
+                to_create[key] = {
+                    "name": event.get("profile_name") or phones.get(event.get("from")) or self.env._("WhatsApp user"),
+                    "phone": phones.get(event.get("from")),
+                    "cx_whatsapp_user_id": event.get("user_id"),
+                    "company_id": False,
+                }
+        created = dict(zip(to_create, self.create(list(to_create.values())), strict=True))
+        result = {}
+        for event in events:
+            partner = found.get(event["wamid"]) or created.get(event.get("user_id") or event.get("from"))
             if partner:
                 result[event["wamid"]] = partner
         return result
