@@ -19,5 +19,10 @@
         "views/cx_ticket_views.xml",
         "views/res_partner_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "cx_whatsapp/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

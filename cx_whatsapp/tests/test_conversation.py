@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CxWhatsappCommon
 
@@ -153,3 +153,17 @@ class TestConversation(CxWhatsappCommon):
                                  company_id=other_company.id, company_ids=[(6, 0, other_company.ids)])
         self.assertFalse(self.env["cx.whatsapp.conversation"].with_user(stranger).search([("id", "=", conversation.id)]))
 
+
+
+@tagged("-at_install", "post_install")
+class TestConversationTour(HttpCase, CxWhatsappCommon):
+    def test_answer_from_the_web_client(self):
+        admin = self.env.ref("base.user_admin")
+        self.team_l1.member_ids = [(4, admin.id)]
+        conversation = self._receive("Is my order shipped?").conversation_id
+        self.start_tour(f"/odoo/cx-whatsapp/{conversation.id}", "cx_whatsapp_answer_tour", login="admin")
+        (answer,) = conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")
+        self.assertEqual((answer.body, answer.user_id, answer.status), ("Yes, it left Riyadh this morning", admin, "queued"))
+        self.env["cx.whatsapp.message"]._cron_send()
+        self.assertEqual(answer.status, "accepted")
+        self.assertEqual(self.graph.sent("text")[-1]["text"]["body"], "Yes, it left Riyadh this morning")
