@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/cx_whatsapp_security.xml",
         "data/ir_cron_data.xml",
+        "views/cx_whatsapp_template_views.xml",
         "views/cx_whatsapp_conversation_views.xml",
         "views/cx_whatsapp_views.xml",
         "views/cx_ticket_views.xml",

@@ -111,6 +111,12 @@ class CxWhatsappAccount(models.Model):
             },
         }
 
+    def action_sync_templates(self):
+        """Templates and their approval status, as Meta has them."""
+        for account in self:
+            self.env["cx.whatsapp.template"]._cx_sync(account)
+        return self.env["ir.actions.act_window"]._for_xml_id("cx_whatsapp.cx_whatsapp_template_action")
+
     # ------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------

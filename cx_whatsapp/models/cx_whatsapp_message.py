@@ -137,11 +137,25 @@ class CxWhatsappMessage(models.Model):
                     body=self.env._("The customer opted out: no more marketing templates to +%s. Service replies "
                                     "stay possible inside the 24-hour window.", message.wa_id),
                     subtype_xmlid="mail.mt_note")
+        messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
         starting = created | Conversation.union(*latest).filtered(lambda c: c.ticket_id.is_closed)
         starting._cx_open_ticket()
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
         return messages
+
+    def _cx_apply_ratings(self):
+        """Quick replies to a satisfaction survey rate its ticket: the payload
+        carries the rating's token (secret, like the email's links) and score."""
+        for message in self:
+            payload = (message.extra or {}).get("payload") or ""
+            parts = payload.split(":")
+            if len(parts) != 3 or parts[0] != "cx_rating" or not parts[2].isdigit():
+                continue
+            rating = self.env["rating.rating"].sudo().search([("access_token", "=", parts[1])], limit=1)
+            if rating and rating.res_model and rating.res_id:
+                record = self.env[rating.res_model].sudo().browse(rating.res_id)
+                record.rating_apply(min(int(parts[2]), 5), token=parts[1])
 
     @api.model
     def _cx_apply_statuses(self, account, events):

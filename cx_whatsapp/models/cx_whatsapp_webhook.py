@@ -75,6 +75,9 @@ class CxWhatsappWebhook(models.Model):
                 Message._cx_receive(account, messages)
             if statuses:
                 Message._cx_apply_statuses(account, statuses)
+            template_events = [event for event in events if event["kind"] == "template_status"]
+            if template_events:
+                self.env["cx.whatsapp.template"]._cx_apply_status_events(template_events)
             preferences = [event for event in events if event["kind"] == "user_preferences" and event.get("wa_id")]
             if preferences:
                 self._cx_apply_preferences(preferences)

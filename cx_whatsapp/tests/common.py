@@ -26,6 +26,10 @@ class CxWhatsappCommon(CxHelpdeskCommon):
         )
         cls._serial = 0
 
+    def setUp(self):
+        super().setUp()
+        self.graph.requests.clear()
+
     def _receive(self, text="Does it come in another color?", wa_id="966551112233", name="Khalid", at=None, **message):
         """A customer's message as Meta's webhook brings it, processed."""
         type(self)._serial += 1

@@ -17,6 +17,7 @@ class FakeGraphApi:
     def __init__(self):
         self.requests = []  # (method, path, json body or form text, headers)
         self.media = {}  # media id -> (bytes, mime type)
+        self.templates = []  # as Meta lists them: dicts with id, name, language, status, category, components
         self._errors = []  # (path regex, code, http status, details)
         self._count = 0
         self._lock = threading.Lock()
@@ -108,6 +109,12 @@ class FakeGraphApi:
             return self._answer(handler, 200, {
                 "messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
                 "messages": [{"id": f"wamid.FAKE{count}"}]})
+        if parts[-1] == "message_templates":
+            if method == "POST":
+                template = dict(body, id=f"tmpl{count}", status="PENDING")
+                self.templates.append(template)
+                return self._answer(handler, 200, {"id": template["id"], "status": "PENDING", "category": body.get("category")})
+            return self._answer(handler, 200, {"data": self.templates, "paging": {}})
         if method == "POST" and parts[-1] == "media":
             return self._answer(handler, 200, {"id": f"media.up{count}"})
         if method == "GET" and len(parts) == 2 and parts[1] in self.media:

@@ -13,7 +13,6 @@ from .common import CxWhatsappCommon
 class TestSending(CxWhatsappCommon):
     def setUp(self):
         super().setUp()
-        self.graph.requests.clear()
         self.conversation = self._receive("Where is my order?").conversation_id
         self.asked = self.conversation.cx_message_ids
 

@@ -1,0 +1,111 @@
+"""Templates: written here, submitted and synced with Meta (the fake Graph
+API), status webhooks, sent with variables filled from the record, the
+satisfaction survey whose buttons rate the ticket."""
+
+import json
+
+from odoo.exceptions import UserError, ValidationError
+
+from .common import CxWhatsappCommon
+
+
+class TestTemplates(CxWhatsappCommon):
+    def _template(self, **values):
+        values = {
+            "name": "ticket_update", "account_id": self.account.id, "language": "ar", "category": "UTILITY",
+            "res_model": "cx.ticket", "body": "مرحبا {{1}}، تذكرتك {{2}} قيد المعالجة.",
+            "variable_ids": [(0, 0, {"position": 1, "name": "Customer", "field_path": "partner_id.name", "sample": "Khalid"}),
+                             (0, 0, {"position": 2, "name": "Ticket", "field_path": "number", "sample": "TCK-0042"})],
+            **values,
+        }
+        return self.env["cx.whatsapp.template"].create(values)
+
+    def test_submit_then_approved_by_webhook(self):
+        template = self._template(button_ids=[(0, 0, {"kind": "URL", "text": "Track", "url": "https://example.com/t"})])
+        template.action_submit()
+        self.assertEqual(template.status, "pending")
+        sent = self.graph.templates[-1]
+        self.assertEqual((sent["name"], sent["language"], sent["category"]), ("ticket_update", "ar", "UTILITY"))
+        body = next(c for c in sent["components"] if c["type"] == "BODY")
+        self.assertEqual(body["example"], {"body_text": [["Khalid", "TCK-0042"]]})
+        self.assertEqual(next(c for c in sent["components"] if c["type"] == "BUTTONS")["buttons"][0]["url"], "https://example.com/t")
+        payload = {"entry": [{"id": self.account.waba_id, "changes": [{"field": "message_template_status_update", "value": {
+            "event": "APPROVED", "message_template_id": template.meta_id,
+            "message_template_name": "ticket_update", "message_template_language": "ar", "reason": "NONE"}}]}]}
+        self.env["cx.whatsapp.webhook"].sudo().create({"account_id": self.account.id, "payload": json.dumps(payload)})
+        self.env["cx.whatsapp.webhook"]._cron_process()
+        self.assertEqual(template.status, "approved")
+
+    def test_sync_adds_and_updates(self):
+        template = self._template()
+        template.action_submit()
+        self.graph.templates[-1]["status"] = "REJECTED"
+        self.graph.templates[-1]["rejected_reason"] = "INVALID_FORMAT"
+        self.graph.templates.append({"id": "tmpl-made-in-meta", "name": "order_shipped", "language": "en", "status": "APPROVED",
+                                     "category": "UTILITY", "components": [{"type": "BODY", "text": "Your order {{1}} shipped"},
+                                                                          {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Thanks"}]}]})
+        self.account.action_sync_templates()
+        self.assertEqual((template.status, template.rejected_reason), ("rejected", "INVALID_FORMAT"))
+        made = self.env["cx.whatsapp.template"].search([("name", "=", "order_shipped")])
+        self.assertEqual((made.status, made.body, len(made.variable_ids), made.button_ids.text), ("approved", "Your order {{1}} shipped", 1, "Thanks"))
+
+    def test_variables_must_match_the_text(self):
+        with self.assertRaises(ValidationError):
+            self._template(body="Hello {{1}} and {{3}}")
+        with self.assertRaises(ValidationError):
+            self._template(variable_ids=[(0, 0, {"position": 1, "field_path": "no_such_field"}),
+                                         (0, 0, {"position": 2, "field_path": "number"})])
+        with self.assertRaises(ValidationError):
+            self._template(name="Ticket Update")
+
+    def test_send_filled_from_the_ticket_outside_the_window(self):
+        template = self._template(status="approved")
+        conversation = self._receive("old question", at=1_700_000_000).conversation_id
+        self.assertFalse(conversation.window_open)
+        ticket = conversation.ticket_id
+        wizard = self.env["cx.whatsapp.template.send"].with_user(self.agent_1).with_context(
+            active_model="cx.ticket", active_id=ticket.id).create({"template_id": template.id})
+        self.assertEqual(wizard.conversation_id, conversation)
+        self.assertEqual(wizard.preview, f"مرحبا {ticket.partner_id.name}، تذكرتك {ticket.number} قيد المعالجة.")
+        wizard.action_send()
+        self.env["cx.whatsapp.message"]._cron_send()
+        (sent,) = self.graph.sent("template")
+        self.assertEqual(sent["template"]["name"], "ticket_update")
+        self.assertEqual(sent["template"]["language"], {"code": "ar"})
+        self.assertEqual([p["text"] for p in sent["template"]["components"][0]["parameters"]], [ticket.partner_id.name, ticket.number])
+        self.assertIn(ticket.number, conversation.message_ids[0].body, "what was sent shows in the conversation")
+
+    def test_template_starts_a_conversation_and_respects_opt_out(self):
+        template = self._template(name="promo", category="MARKETING", res_model="res.partner", body="Hi {{1}}!",
+                                  variable_ids=[(0, 0, {"position": 1, "field_path": "name"})], status="approved")
+        partner = self.env["res.partner"].create({"name": "Amna", "phone": "+249912345678"})
+        wizard = self.env["cx.whatsapp.template.send"].with_context(active_model="res.partner", active_id=partner.id).create(
+            {"template_id": template.id})
+        self.assertEqual(wizard.phone, "+249912345678")
+        wizard.action_send()
+        conversation = self.env["cx.whatsapp.conversation"].search([("wa_id", "=", "249912345678")])
+        self.assertEqual(conversation.partner_id, partner)
+        self.env["phone.blacklist"].sudo()._add(["+249912345678"])
+        with self.assertRaisesRegex(UserError, "opted out"):
+            self.env["cx.whatsapp.template.send"].with_context(active_model="res.partner", active_id=partner.id).create(
+                {"template_id": template.id}).action_send()
+        draft = self._template(name="not_yet", res_model="res.partner", body="Hi", variable_ids=[])
+        with self.assertRaisesRegex(UserError, "not approved"):
+            draft._cx_queue(conversation, partner)
+
+    def test_satisfaction_survey_rates_the_ticket(self):
+        survey = self._template(name="csat", body="How did we do on {{1}}?", is_csat=True, status="approved",
+                                variable_ids=[(0, 0, {"position": 1, "field_path": "number"})],
+                                button_ids=[(0, 0, {"text": "😀 Great"}), (0, 0, {"text": "😐 OK"}), (0, 0, {"text": "😞 Bad"})])
+        self.team_l1.write({"use_rating": True, "cx_whatsapp_rating_template_id": survey.id})
+        conversation = self._receive("my screen is broken").conversation_id
+        ticket = conversation.ticket_id
+        ticket.action_close()
+        self.env["cx.whatsapp.message"]._cron_send()
+        (sent,) = self.graph.sent("template")
+        buttons = [c for c in sent["template"]["components"] if c["type"] == "button"]
+        payloads = [b["parameters"][0]["payload"] for b in buttons]
+        self.assertEqual([p.rsplit(":", 1)[1] for p in payloads], ["5", "3", "1"])
+        # the customer taps "😐 OK"
+        self._receive(type="button", button={"payload": payloads[1], "text": "😐 OK"})
+        self.assertEqual(ticket.rating_last_value, 3)

@@ -1,0 +1,1 @@
+from . import cx_whatsapp_template_send

@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CxWhatsappTemplateSend(models.TransientModel):
+    """Send an approved template to a customer, its variables filled from the
+    record it is sent from (conversation, ticket, customer, lead)."""
+
+    _name = "cx.whatsapp.template.send"
+    _description = "Send a WhatsApp Template"
+
+    res_model = fields.Char(string="Document Model", required=True)
+    res_id = fields.Integer(string="Document", required=True)
+    conversation_id = fields.Many2one("cx.whatsapp.conversation")
+    account_id = fields.Many2one("cx.whatsapp.account", required=True)
+    phone = fields.Char(string="To", required=True)
+    template_id = fields.Many2one(
+        "cx.whatsapp.template", required=True,
+        domain="[('account_id', '=', account_id), ('status', '=', 'approved'), ('res_model', '=', template_model)]",
+    )
+    template_model = fields.Char(string="Templates For", compute="_compute_template_model")
+    preview = fields.Text(compute="_compute_preview")
+
+    @api.depends("res_model")
+    def _compute_template_model(self):
+        for wizard in self:
+            wizard.template_model = "res.partner" if wizard.res_model == "cx.whatsapp.conversation" else wizard.res_model
+
+    @api.depends("template_id", "res_model", "res_id")
+    def _compute_preview(self):
+        for wizard in self:
+            wizard.preview = wizard.template_id._cx_preview(wizard._cx_record()) if wizard.template_id else False
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model, res_id = self.env.context.get("active_model"), self.env.context.get("active_id")
+        if not model or not res_id:
+            return values
+        record = self.env[model].browse(res_id)
+        conversation = self.env["cx.whatsapp.conversation"]
+        if model == "cx.whatsapp.conversation":
+            conversation = record
+        elif "cx_whatsapp_conversation_ids" in record._fields:  # tickets, customers, leads
+            conversation = record.cx_whatsapp_conversation_ids[:1]
+        partner = record if model == "res.partner" else record.partner_id
+        account = conversation.account_id or self.env["cx.whatsapp.account"].search(
+            [("company_id", "in", [False, *self.env.companies.ids])], limit=1)
+        phone = f"+{conversation.wa_id}" if conversation else (partner.phone_sanitized or ("phone" in record._fields and record.phone))
+        values.update(res_model=model, res_id=res_id, conversation_id=conversation.id, account_id=account.id, phone=phone or False)
+        return values
+
+    def _cx_record(self):
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.res_model == "cx.whatsapp.conversation":
+            return record.partner_id
+        return record
+
+    def action_send(self):
+        self.ensure_one()
+        conversation = self.conversation_id or self._cx_conversation()
+        self.template_id._cx_queue(conversation, self._cx_record())
+        return {"type": "ir.actions.act_window_close"}
+
+    def _cx_conversation(self):
+        """The conversation with this number (a template may start one)."""
+        wa_id = "".join(ch for ch in (self.phone or "") if ch.isdigit())
+        if len(wa_id) < 8:
+            raise UserError(self.env._("%s is not a WhatsApp number (international form, e.g. +966501234567).", self.phone))
+        record = self._cx_record()
+        partner = record if record._name == "res.partner" else record.partner_id
+        conversations, _created = self.env["cx.whatsapp.conversation"].sudo()._cx_for_senders(self.account_id, {wa_id: partner})
+        conversation = conversations[wa_id]
+        if record._name == "cx.ticket" and not conversation.ticket_id:
+            conversation._cx_link_ticket(record)
+        return conversation.with_env(self.env)
