@@ -26,6 +26,12 @@ MEDIA_MIMETYPES = {
     "sticker": {"image/webp"},
     "audio": {"audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"},
     "video": {"video/mp4", "video/3gpp"},
+    "document": {
+        "application/pdf", "text/plain", "text/csv", "application/msword", "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    },
 }
 
 
@@ -216,8 +222,11 @@ class CxWhatsappMessage(models.Model):
         max_bytes = int(limit_mb * 1024 * 1024)
         if int(info.get("file_size") or 0) > max_bytes:
             raise GraphError(f"media of {int(info['file_size']) // 1024} KB is over the {limit_mb} MB limit", code=-1)
+        mimetype = (info.get("mime_type") or self.extra.get("mime_type") or "application/octet-stream").split(";")[0].strip()
+        allowed = MEDIA_MIMETYPES.get(self.message_type)
+        if allowed and mimetype not in allowed:
+            raise GraphError(f"a {self.message_type} of type {mimetype} is not accepted", code=-1)
         content = account._cx_graph().download(info["url"], max_bytes)
-        mimetype = info.get("mime_type") or self.extra.get("mime_type") or "application/octet-stream"
         extension = mimetype.split("/")[-1].split(";")[0]
         attachment = self.env["ir.attachment"].sudo().create({
             "name": self.extra.get("filename") or f"whatsapp-{self.message_type}-{self.id}.{extension}",

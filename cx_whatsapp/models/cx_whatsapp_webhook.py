@@ -1,6 +1,8 @@
 import json
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 
 from odoo.addons.cx_whatsapp.tools.webhook import parse_payload
@@ -45,7 +47,8 @@ class CxWhatsappWebhook(models.Model):
         savepoint: the bad one is marked failed with its error, the others go
         on."""
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        while deliveries := self.search([("state", "=", "pending")], limit=limit):
+        deferred = []  # raced by another transaction: taken again by the next run
+        while deliveries := self.search([("state", "=", "pending"), ("id", "not in", deferred)], limit=limit):
             try:
                 with self.env.cr.savepoint():
                     deliveries._process()
@@ -56,11 +59,18 @@ class CxWhatsappWebhook(models.Model):
                         with self.env.cr.savepoint():
                             delivery._process()
                             delivery.state = "done"
+                    except psycopg2.errors.UniqueViolation:
+                        # the same message or customer stored meanwhile by another
+                        # transaction: seen as known once this one's snapshot is new
+                        _logger.info("WhatsApp webhook %s raced another delivery: deferred", delivery.id)
+                        deferred.append(delivery.id)
                     except Exception as error:  # recorded on the delivery, never lost
                         _logger.exception("WhatsApp webhook %s failed", delivery.id)
                         delivery.write({"state": "failed", "error": str(error)})
             if in_cron:
                 self.env["ir.cron"]._commit_progress(len(deliveries))
+        if deferred:
+            self.env.ref("cx_whatsapp.ir_cron_process_webhooks")._trigger()
 
     def _process(self):
         """The events of these deliveries, account by account, in order."""

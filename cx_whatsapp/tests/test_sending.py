@@ -126,6 +126,14 @@ class TestSending(CxWhatsappCommon):
         self.assertIn(photo.attachment_id, photo.mail_message_id.attachment_ids, "shown in the chatter")
         self.assertEqual(huge.media_state, "failed", "over the 5 MB image limit")
         self.assertIn("limit", huge.error_details)
+        self.graph.media["m-exe"] = (b"MZ...", "application/x-msdownload")
+        exe = self._receive(type="document", document={"id": "m-exe", "filename": "invoice.exe"})
+        self.graph.media["m-voice"] = (b"OggS", "audio/ogg; codecs=opus")
+        voice = self._receive(type="audio", audio={"id": "m-voice", "voice": True})
+        self.env["cx.whatsapp.message"]._cron_download_media()
+        self.assertEqual((exe.media_state, exe.attachment_id), ("failed", self.env["ir.attachment"]), "not a document type")
+        self.assertIn("not accepted", exe.error_details)
+        self.assertEqual(voice.media_state, "done", "a voice note")
         # an agent sends a PDF from the chatter
         pdf = self.env["ir.attachment"].create({"name": "invoice.pdf", "raw": b"%PDF-1.4 fake", "mimetype": "application/pdf",
                                                 "res_model": "cx.whatsapp.conversation", "res_id": self.conversation.id})

@@ -3,6 +3,11 @@ queue, duplicates, every message, out-of-order statuses, customers."""
 
 import copy
 import json
+import threading
+from unittest.mock import patch
+
+import psycopg2.errors
+import requests
 
 from odoo.tests import HttpCase, tagged
 
@@ -61,6 +66,49 @@ class TestWebhook(HttpCase, CxHelpdeskCommon):
         value["messages"] = value["messages"] * 2
         self._post(doubled)
         self.assertEqual(len(self._process()), 1)
+
+    def test_concurrent_duplicates_are_stored_once(self):
+        """Meta retrying while the first delivery is still in flight: every
+        copy is acknowledged, the message is stored once."""
+        answers = []
+        body = json.dumps(TEXT).encode()
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign("s3cret", body)}
+
+        def post(cookies):  # plain requests: url_open belongs to the test's thread
+            answers.append(requests.post(f"{self.base_url()}{self.url}", data=body, headers=headers, cookies=cookies,
+                                         timeout=20).status_code)
+
+        self.env.flush_all()
+        with self.allow_requests():
+            cookies = dict(self.opener.cookies)
+            threads = [threading.Thread(target=post, args=(cookies,)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        self.env.invalidate_all()
+        self.assertEqual(answers, [200] * 4)
+        self.assertEqual(self.env["cx.whatsapp.webhook"].search_count([("account_id", "=", self.account.id)]), 4)
+        self.assertEqual(len(self._process()), 1)
+        self.assertEqual(set(self.env["cx.whatsapp.webhook"].search([("account_id", "=", self.account.id)]).mapped("state")), {"done"})
+
+    def test_a_raced_delivery_waits_for_the_next_run(self):
+        """Another transaction stored the message first (unique key): the
+        delivery is neither failed nor lost, the next run finds it known."""
+        self._post(TEXT)
+        delivery = self.env["cx.whatsapp.webhook"].search([("account_id", "=", self.account.id)])
+        real_receive = type(self.env["cx.whatsapp.message"])._cx_receive
+
+        def raced(model, account, events):
+            model.env.cr.execute("SELECT 1 FROM cx_whatsapp_message WHERE false")  # the other transaction won
+            raise psycopg2.errors.UniqueViolation("duplicate key value violates unique constraint")
+
+        with patch.object(type(self.env["cx.whatsapp.message"]), "_cx_receive", raced):
+            self.env["cx.whatsapp.webhook"]._cron_process()
+        self.assertEqual(delivery.state, "pending")
+        with patch.object(type(self.env["cx.whatsapp.message"]), "_cx_receive", real_receive):
+            self.env["cx.whatsapp.webhook"]._cron_process()
+        self.assertEqual(delivery.state, "done")
 
     def test_known_customers_saudi_and_sudan(self):
         saudi = self.env["res.partner"].create({"name": "Saudi", "phone": "0509876543", "country_id": self.env.ref("base.sa").id})
