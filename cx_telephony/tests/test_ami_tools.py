@@ -4,7 +4,7 @@ real Asterisk 22 captures."""
 import unittest
 from datetime import timedelta
 
-from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
+from odoo.addons.cx_telephony.tools.ami import AmiMessage, AmiParser, format_action
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
 
 from .ami_fixtures import capture_path, server_events
@@ -192,3 +192,69 @@ class TestCallTracker(unittest.TestCase):
         self.assertEqual(tracker.handle(message, None), [])
         (message,) = parser.feed(b"Event: Hangup\r\nCause: x\r\n\r\n")
         self.assertEqual(tracker.handle(message, None), [])
+
+
+def attended_transfer_events():
+    """The blind-transfer capture turned into an attended transfer (no real
+    capture of one exists in the shared fixtures): the agent first calls 3001
+    from their phone (a consultation call, a Linkedid of its own), then
+    completes the transfer; Asterisk 22's AttendedTransfer names the original
+    call's channel (OrigTransferer*), the consultation's (SecondTransferer*)
+    and the target (TransferTarget*)."""
+    consult = "1795447390.40"
+    events = []
+    for at, message in server_events("inbound_blind_transfer"):
+        if message.name != "BlindTransfer":
+            events.append((at, message))
+            continue
+        events += [
+            (at, AmiMessage([("Event", "Newchannel"), ("Channel", "PJSIP/1002-00000020"), ("CallerIDNum", "1002"),
+                             ("CallerIDName", "Agent Omar"), ("Exten", "3001"), ("Context", "agents"),
+                             ("Uniqueid", consult), ("Linkedid", consult)])),
+            (at, AmiMessage([("Event", "Newchannel"), ("Channel", "PJSIP/3001-00000021"), ("CallerIDNum", "3001"),
+                             ("Exten", "s"), ("Context", "agents"), ("Uniqueid", "1795447390.41"), ("Linkedid", consult)])),
+            (at, AmiMessage([("Event", "DialBegin"), ("Channel", "PJSIP/1002-00000020"), ("CallerIDNum", "1002"),
+                             ("Uniqueid", consult), ("Linkedid", consult), ("DestChannel", "PJSIP/3001-00000021"),
+                             ("DestCallerIDNum", "3001"), ("DestUniqueid", "1795447390.41"), ("DestLinkedid", consult),
+                             ("DialString", "3001")])),
+            (at, AmiMessage([("Event", "DialEnd"), ("Channel", "PJSIP/1002-00000020"), ("Uniqueid", consult),
+                             ("Linkedid", consult), ("DestChannel", "PJSIP/3001-00000021"), ("DestUniqueid", "1795447390.41"),
+                             ("DestLinkedid", consult), ("DialStatus", "ANSWER")])),
+            (at, AmiMessage([
+                ("Event", "AttendedTransfer"), ("Result", "Success"),
+                ("OrigTransfererChannel", message["TransfererChannel"]), ("OrigTransfererCallerIDNum", "1002"),
+                ("OrigTransfererUniqueid", message["TransfererUniqueid"]), ("OrigTransfererLinkedid", message["TransfererLinkedid"]),
+                ("OrigBridgeUniqueid", message["BridgeUniqueid"]),
+                ("SecondTransfererChannel", "PJSIP/1002-00000020"), ("SecondTransfererCallerIDNum", "1002"),
+                ("SecondTransfererConnectedLineNum", "3001"), ("SecondTransfererUniqueid", consult),
+                ("SecondTransfererLinkedid", consult),
+                ("TransferTargetChannel", "PJSIP/3001-00000021"), ("TransferTargetCallerIDNum", "3001"),
+                ("TransferTargetUniqueid", "1795447390.41"), ("TransferTargetLinkedid", consult),
+                ("TransfereeChannel", message["TransfereeChannel"]), ("TransfereeUniqueid", message["TransfereeUniqueid"]),
+                ("TransfereeLinkedid", message["TransfereeLinkedid"]),
+                ("DestType", "Bridge"), ("DestBridgeUniqueid", "0f1c2d3e-attended"),
+            ])),
+            (at, AmiMessage([("Event", "Hangup"), ("Channel", "PJSIP/1002-00000020"), ("Uniqueid", consult),
+                             ("Linkedid", consult), ("Cause", "16"), ("Cause-txt", "Normal Clearing")])),
+            (at, AmiMessage([("Event", "Hangup"), ("Channel", "PJSIP/3001-00000021"), ("Uniqueid", "1795447390.41"),
+                             ("Linkedid", consult), ("Cause", "16"), ("Cause-txt", "Normal Clearing")])),
+        ]
+    return events
+
+
+class TestAttendedTransfer(unittest.TestCase):
+    def test_attended_transfer(self):
+        tracker = CallTracker(internal_max_digits=4)
+        calls = {}
+        for at, message in attended_transfer_events():
+            for kind, payload in tracker.handle(message, at):
+                if kind == "call":
+                    calls[payload["linkedid"]] = payload
+        customer = calls["1795447386.26"]
+        self.assertEqual([(t["kind"], t["from"], t["to"], t["result"]) for t in customer["transfers"]],
+                         [("attended", "1002", "3001", "Success")])
+        self.assertEqual(customer["caller_number"], "+966502223333")
+        consultation = calls["1795447390.40"]
+        self.assertEqual((consultation["direction"], consultation["called_number"]), ("internal", "3001"),
+                         "the consultation is the agents' own call, not the customer's")
+        self.assertTrue(customer["ended"] and consultation["ended"])

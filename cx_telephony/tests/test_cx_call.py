@@ -7,6 +7,7 @@ from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
 
 from .ami_fixtures import server_events
 from .common import CxTelephonyCommon
+from .test_ami_tools import attended_transfer_events
 
 
 def replay(case, capture):
@@ -80,6 +81,19 @@ class TestCalls(CxTelephonyCommon):
         self.assertEqual(call.team_id, self.team_l2)
         transferred = self._replay("inbound_blind_transfer")
         self.assertEqual(transferred.transfer_ids.mapped("to_party"), ["3001"])
+
+    def test_attended_transfer_recorded_on_the_customers_call(self):
+        tracker = CallTracker(internal_max_digits=4)
+        snapshots = []
+        for at, message in attended_transfer_events():
+            snapshots += [payload for kind, payload in tracker.handle(message, at) if kind == "call"]
+        calls = self.env["cx.call"]._cx_apply_snapshots(self.pbx, snapshots)
+        customer = calls.filtered(lambda c: c.linkedid == "1795447386.26")
+        self.assertEqual([(t.kind, t.from_party, t.to_party, t.result) for t in customer.transfer_ids],
+                         [("attended", "1002", "3001", "Success")])
+        consultation = calls - customer
+        self.assertEqual((consultation.direction, consultation.user_id), ("internal", self.agent_2))
+        self.assertFalse(consultation.partner_id, "no customer on the agents' own call")
 
     def test_outbound_calls(self):
         answered = self._replay("outbound_click_to_dial_answered")
