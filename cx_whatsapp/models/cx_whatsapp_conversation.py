@@ -216,6 +216,13 @@ class CxWhatsappConversation(models.Model):
                 raise UserError(error)
         return super().message_post(**kwargs)
 
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """The customer gets WhatsApp, never the chatter's email (a mention
+        of them in an answer would otherwise send it twice)."""
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        customers = set(self.partner_id.ids)
+        return [recipient for recipient in recipients if recipient["id"] not in customers]
+
     def _cx_is_outbound_post(self, kwargs):
         if self.env.context.get("cx_whatsapp_inbound") or kwargs.get("message_type", "notification") != "comment":
             return False

@@ -85,9 +85,16 @@ class TestConversation(CxWhatsappCommon):
         self.assertEqual((queued.status, queued.body, queued.user_id), ("queued", "It leaves the warehouse today", self.agent_1))
         self.assertEqual(queued.context_wamid, asked.wamid, "a reply to the customer's message")
         self.assertEqual(queued.mail_message_id, posted)
+        # mentioning the customer (the chatter's Reply does) sends no email: they get WhatsApp
+        conversation.partner_id.email = "khalid@example.com"
+        mentioned = agent.message_post(body="@Khalid see above", message_type="comment", subtype_xmlid="mail.mt_comment",
+                                       partner_ids=conversation.partner_id.ids)
+        emails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", mentioned.id)])
+        self.assertNotIn(conversation.partner_id, emails.recipient_ids, "followers who want emails get theirs, not the customer")
+        self.assertFalse(mentioned.notification_ids.filtered(lambda n: n.res_partner_id == conversation.partner_id))
         # an internal note is not sent
         agent.message_post(body="customer is upset", message_type="comment", subtype_xmlid="mail.mt_note")
-        self.assertEqual(len(conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")), 1)
+        self.assertEqual(len(conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")), 2)
 
     def test_window_closed_blocks_free_text(self):
         two_days_ago = time.time() - 48 * 3600
