@@ -21,6 +21,9 @@
         "views/res_partner_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "cx_whatsapp/static/src/**/*",
+        ],
         "web.assets_tests": [
             "cx_whatsapp/static/tests/tours/**/*",
         ],

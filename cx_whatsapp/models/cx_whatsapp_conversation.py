@@ -24,6 +24,9 @@ class CxWhatsappConversation(models.Model):
     _description = "WhatsApp Conversation"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "last_message_at desc, id desc"
+    # a message answers another only when the agent says so (the chatter's
+    # Reply): it becomes a WhatsApp reply quoting it
+    _mail_flat_thread = False
 
     name = fields.Char(compute="_compute_name", store=True)
     account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True, readonly=True)
@@ -215,6 +218,11 @@ class CxWhatsappConversation(models.Model):
             if error := self._cx_window_error():
                 raise UserError(error)
         return super().message_post(**kwargs)
+
+    def _get_allowed_message_params(self):
+        # the chatter's Reply (see static/src); checked to be of this thread by
+        # mail.thread._message_compute_parent_id
+        return super()._get_allowed_message_params() | {"parent_id"}
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         """The customer gets WhatsApp, never the chatter's email (a mention

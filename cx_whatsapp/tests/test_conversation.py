@@ -85,6 +85,9 @@ class TestConversation(CxWhatsappCommon):
         self.assertEqual((queued.status, queued.body, queued.user_id), ("queued", "It leaves the warehouse today", self.agent_1))
         self.assertEqual(queued.context_wamid, asked.wamid, "a reply to the customer's message")
         self.assertEqual(queued.mail_message_id, posted)
+        plain = agent.message_post(body="Anything else?", message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertFalse(conversation.cx_message_ids.filtered(lambda m: m.mail_message_id == plain).context_wamid,
+                         "a plain answer quotes nothing")
         # mentioning the customer (the chatter's Reply does) sends no email: they get WhatsApp
         conversation.partner_id.email = "khalid@example.com"
         mentioned = agent.message_post(body="@Khalid see above", message_type="comment", subtype_xmlid="mail.mt_comment",
@@ -94,7 +97,7 @@ class TestConversation(CxWhatsappCommon):
         self.assertFalse(mentioned.notification_ids.filtered(lambda n: n.res_partner_id == conversation.partner_id))
         # an internal note is not sent
         agent.message_post(body="customer is upset", message_type="comment", subtype_xmlid="mail.mt_note")
-        self.assertEqual(len(conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")), 2)
+        self.assertEqual(len(conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")), 3)
 
     def test_window_closed_blocks_free_text(self):
         two_days_ago = time.time() - 48 * 3600
@@ -171,6 +174,8 @@ class TestConversationTour(HttpCase, CxWhatsappCommon):
         self.start_tour(f"/odoo/cx-whatsapp/{conversation.id}", "cx_whatsapp_answer_tour", login="admin")
         (answer,) = conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound")
         self.assertEqual((answer.body, answer.user_id, answer.status), ("Yes, it left Riyadh this morning", admin, "queued"))
+        asked = conversation.cx_message_ids.filtered(lambda m: m.direction == "inbound")
+        self.assertEqual(answer.context_wamid, asked.wamid, "Reply made it a WhatsApp reply to the question")
         self.env["cx.whatsapp.message"]._cron_send()
         self.assertEqual(answer.status, "accepted")
         self.assertEqual(self.graph.sent("text")[-1]["text"]["body"], "Yes, it left Riyadh this morning")

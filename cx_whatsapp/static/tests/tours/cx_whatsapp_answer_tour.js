@@ -19,6 +19,10 @@ registry.category("web_tour.tours").add("cx_whatsapp_answer_tour", {
             run: "click",
         },
         {
+            trigger: ".o-mail-Message:contains(Is my order shipped)",
+            run: "hover && click .o-mail-Message:contains(Is my order shipped) [title='Reply']",
+        },
+        {
             trigger: ".o-mail-Composer-input",
             run: "edit Yes, it left Riyadh this morning",
         },
