@@ -19,7 +19,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cx_install "$db" "web${addons:+,$addons}"
+# Sales too: the addons' optional links to it (WhatsApp templates filled from
+# an order) are tested, as on the companies' databases, which run it.
+cx_install "$db" "web,sale_management${addons:+,$addons}"
 
 paths=("$CX_ROOT/tests")
 for addon in ${addons//,/ }; do

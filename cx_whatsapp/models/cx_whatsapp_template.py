@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
 
@@ -31,8 +32,7 @@ class CxWhatsappTemplate(models.Model):
     category = fields.Selection([("UTILITY", "Utility"), ("MARKETING", "Marketing"), ("AUTHENTICATION", "Authentication")],
                                 required=True, default="UTILITY")
     res_model = fields.Selection(
-        [("res.partner", "Customer"), ("cx.ticket", "Ticket"), ("crm.lead", "Lead")],
-        string="Applies To", required=True, default="res.partner",
+        "_selection_res_model", string="Applies To", required=True, default="res.partner",
         help="The record whose fields fill the variables.",
     )
     header_text = fields.Char(string="Header")
@@ -52,6 +52,14 @@ class CxWhatsappTemplate(models.Model):
 
     _name_language_unique = models.Constraint("UNIQUE(account_id, name, language)",
                                               "A template name exists once per language and number.")
+
+    @api.model
+    def _selection_res_model(self):
+        """Customers, tickets, leads; sales orders when Sales is installed."""
+        models_ = [("res.partner", self.env._("Customer")), ("cx.ticket", self.env._("Ticket")), ("crm.lead", self.env._("Lead"))]
+        if "sale.order" in self.env:
+            models_.append(("sale.order", self.env._("Sales Order")))
+        return models_
 
     @api.constrains("name")
     def _check_name(self):
@@ -212,11 +220,17 @@ class CxWhatsappTemplateVariable(models.Model):
                 model = self.env[field.comodel_name] if field.relational else model
 
     def _cx_value(self, record):
-        value = record
+        """The variable's text for ``record``: names for relations, amounts
+        with their currency, dates as dates."""
+        value, owner, field = record, record, None
         for name in (self.field_path or "").split(".") if self.field_path else []:
+            owner, field = value, value._fields[name] if value else None
             value = value[name] if value else value
         if isinstance(value, models.BaseModel):
             value = value.display_name if value and value != record else ""
+        elif field is not None and field.type == "monetary" and owner:
+            currency = owner[field.get_currency_field(owner)] if field.get_currency_field(owner) else None
+            value = format_amount(self.env, value, currency) if currency else value
         elif isinstance(value, datetime.datetime):
             value = fields.Datetime.to_string(value)[:16]
         elif isinstance(value, datetime.date):

@@ -5,6 +5,7 @@ satisfaction survey whose buttons rate the ticket."""
 import json
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from .common import CxWhatsappCommon
 
@@ -92,6 +93,29 @@ class TestTemplates(CxWhatsappCommon):
         draft = self._template(name="not_yet", res_model="res.partner", body="Hi", variable_ids=[])
         with self.assertRaisesRegex(UserError, "not approved"):
             draft._cx_queue(conversation, partner)
+
+    def test_filled_from_one_of_the_customers_orders(self):
+        if "sale.order" not in self.env:
+            self.skipTest("Sales is not installed")
+        template = self._template(name="order_total", res_model="sale.order", body="Order {{1}}: {{2}} SAR",
+                                  variable_ids=[(0, 0, {"position": 1, "field_path": "name"}),
+                                                (0, 0, {"position": 2, "field_path": "amount_total"})], status="approved")
+        conversation = self._receive("how much do I owe?").conversation_id
+        product = self.env["product.product"].create({"name": "Router", "list_price": 50.0})
+        order = self.env["sale.order"].create({"partner_id": conversation.partner_id.id, "order_line": [
+            (0, 0, {"product_id": product.id, "product_uom_qty": 2, "price_unit": 50.0, "tax_ids": [(6, 0, [])]})]})
+        wizard = self.env["cx.whatsapp.template.send"].with_user(self.agent_1).with_context(
+            active_model="cx.whatsapp.conversation", active_id=conversation.id).create({"template_id": template.id})
+        self.assertFalse(wizard.fill_from, "a conversation is not an order: the agent picks one")
+        with self.assertRaisesRegex(UserError, "Choose the Sales Order"):
+            wizard.action_send()
+        wizard.fill_from = order
+        total = format_amount(self.env, 100.0, order.currency_id)
+        self.assertEqual(wizard.preview, f"Order {order.name}: {total} SAR")
+        wizard.action_send()
+        self.env["cx.whatsapp.message"]._cron_send()
+        (sent,) = self.graph.sent("template")
+        self.assertEqual([p["text"] for p in sent["template"]["components"][0]["parameters"]], [order.name, total])
 
     def test_satisfaction_survey_rates_the_ticket(self):
         survey = self._template(name="csat", body="How did we do on {{1}}?", is_csat=True, status="approved",

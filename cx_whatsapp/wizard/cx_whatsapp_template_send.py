@@ -16,20 +16,29 @@ class CxWhatsappTemplateSend(models.TransientModel):
     phone = fields.Char(string="To", required=True)
     template_id = fields.Many2one(
         "cx.whatsapp.template", required=True,
-        domain="[('account_id', '=', account_id), ('status', '=', 'approved'), ('res_model', '=', template_model)]",
+        domain="[('account_id', '=', account_id), ('status', '=', 'approved')]",
     )
-    template_model = fields.Char(string="Templates For", compute="_compute_template_model")
+    fill_from = fields.Reference(
+        "_selection_fill_from", string="Fill From", compute="_compute_fill_from", store=True, readonly=False,
+        help="The record whose fields fill the template: the one you came from, or e.g. one of the customer's orders.",
+    )
     preview = fields.Text(compute="_compute_preview")
 
-    @api.depends("res_model")
-    def _compute_template_model(self):
-        for wizard in self:
-            wizard.template_model = "res.partner" if wizard.res_model == "cx.whatsapp.conversation" else wizard.res_model
+    @api.model
+    def _selection_fill_from(self):
+        return self.env["cx.whatsapp.template"]._selection_res_model()
 
     @api.depends("template_id", "res_model", "res_id")
+    def _compute_fill_from(self):
+        for wizard in self:
+            source = wizard._cx_source()
+            wizard.fill_from = source if source and source._name == wizard.template_id.res_model else False
+
+    @api.depends("template_id", "fill_from")
     def _compute_preview(self):
         for wizard in self:
-            wizard.preview = wizard.template_id._cx_preview(wizard._cx_record()) if wizard.template_id else False
+            record = wizard.fill_from
+            wizard.preview = wizard.template_id._cx_preview(record) if wizard.template_id and record else False
 
     @api.model
     def default_get(self, fields_list):
@@ -50,16 +59,21 @@ class CxWhatsappTemplateSend(models.TransientModel):
         values.update(res_model=model, res_id=res_id, conversation_id=conversation.id, account_id=account.id, phone=phone or False)
         return values
 
-    def _cx_record(self):
+    def _cx_source(self):
+        """The record the wizard was opened from (a conversation stands for its customer)."""
+        if not self.res_model or not self.res_id:
+            return None
         record = self.env[self.res_model].browse(self.res_id)
-        if self.res_model == "cx.whatsapp.conversation":
-            return record.partner_id
-        return record
+        return record.partner_id if self.res_model == "cx.whatsapp.conversation" else record
 
     def action_send(self):
         self.ensure_one()
+        record = self.fill_from
+        if not record or record._name != self.template_id.res_model:
+            model = dict(self.env["cx.whatsapp.template"]._selection_res_model()).get(self.template_id.res_model)
+            raise UserError(self.env._("Choose the %s whose fields fill this template.", model))
         conversation = self.conversation_id or self._cx_conversation()
-        self.template_id._cx_queue(conversation, self._cx_record())
+        self.template_id._cx_queue(conversation, record)
         return {"type": "ir.actions.act_window_close"}
 
     def _cx_conversation(self):
@@ -67,7 +81,7 @@ class CxWhatsappTemplateSend(models.TransientModel):
         wa_id = "".join(ch for ch in (self.phone or "") if ch.isdigit())
         if len(wa_id) < 8:
             raise UserError(self.env._("%s is not a WhatsApp number (international form, e.g. +966501234567).", self.phone))
-        record = self._cx_record()
+        record = self._cx_source()
         partner = record if record._name == "res.partner" else record.partner_id
         conversations, _created = self.env["cx.whatsapp.conversation"].sudo()._cx_for_senders(self.account_id, {wa_id: partner})
         conversation = conversations[wa_id]
