@@ -48,7 +48,12 @@ class ResPartner(models.Model):
                 normalized_numbers[number] = normalized
         if not normalized_numbers:
             return {}
-        partners = self.sudo().search([("phone_sanitized", "in", list(set(normalized_numbers.values())))], order="id")
+        # the two columns used, not the partner's hundred (the caller panel reads its name later)
+        partners = self.sudo().search_fetch(
+            [("phone_sanitized", "in", list(set(normalized_numbers.values())))],
+            ["phone_sanitized", "commercial_partner_id"],
+            order="id",
+        )
         by_number = partners.grouped("phone_sanitized")
         ambiguous = [group for group in by_number.values() if len(group) > 1]
         with_tickets = set()

@@ -253,6 +253,7 @@ class AmiBridge:
     # an agent's phone rings: their screen must follow at once, not after the batch delay
     URGENT = frozenset({"agent_ringing", "agent_answered", "originate"})
     SCREEN_POPS = frozenset({"agent_ringing", "agent_answered", "agent_ring_no_answer"})
+    POP_COALESCE_SECONDS = 0.005
 
     def emit(self, pbx_id, change):
         if self.notify and change[0] in self.SCREEN_POPS:
@@ -327,9 +328,10 @@ class AmiBridge:
             await self._pop_wakeup.wait()
             self._pop_wakeup.clear()
             # a burst (many calls ringing at once) goes out in one transaction:
-            # read what the PBX has already sent before taking the pops
-            waiting = -1
-            while waiting != len(self._pops):
+            # read what the PBX has already sent before taking the pops, for
+            # a few milliseconds at most (a busy loop must not hold the first)
+            waiting, since = -1, time.monotonic()
+            while waiting != len(self._pops) and time.monotonic() - since < self.POP_COALESCE_SECONDS:
                 waiting = len(self._pops)
                 await asyncio.sleep(0)
             pops, self._pops = self._pops, []
