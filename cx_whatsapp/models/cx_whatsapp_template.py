@@ -184,7 +184,7 @@ class CxWhatsappTemplate(models.Model):
             components.append({"type": "button", "sub_type": "quick_reply", "index": str(index),
                                "parameters": [{"type": "payload", "payload": payload}]})
         preview = self._cx_preview(record)
-        conversation.with_context(cx_whatsapp_inbound=True).message_post(
+        conversation.message_post(  # a note: what was sent, as the customer reads it
             body=Markup("<p>{}</p><p class='text-muted'>{}</p>").format(preview, self.env._("WhatsApp template “%s”", self.name)),
             message_type="comment", subtype_xmlid="mail.mt_note")
         message = self.env["cx.whatsapp.message"].sudo().create({

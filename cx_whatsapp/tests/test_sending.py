@@ -45,6 +45,16 @@ class TestSending(CxWhatsappCommon):
             {"wamid": message.wamid, "status": "delivered", "at": None, "errors": []}])
         self.assertEqual(message.status, "delivered")
 
+    def test_mark_as_read(self):
+        self.conversation.with_user(self.agent_1).action_mark_read()
+        (read,) = self.graph.sent("read")
+        self.assertEqual(read["message_id"], self.asked.wamid)
+        self.assertTrue(self.conversation.read_receipt_sent)
+        self.conversation.action_mark_read()
+        self.assertEqual(len(self.graph.sent("read")), 1, "once per customer message")
+        self._receive("one more thing")
+        self.assertFalse(self.conversation.read_receipt_sent, "a new message is unread again")
+
     def test_rate_limits_back_off_and_retry(self):
         message = self._answer()
         self.graph.fail_next(130429, details="Message failed to send because there were too many messages sent from this phone number")
