@@ -157,7 +157,7 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
     from odoo.modules.registry import Registry
 
     from odoo.addons.cx_telephony.tools import ami_bridge
-    from odoo.addons.cx_telephony.tools.bus_waker import BusWaker
+    from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
 
     registry = Registry(env.cr.dbname)
     server = PbxProcess(secret="bench")  # Asterisk is a process of its own, not a thread of the bridge's
@@ -180,12 +180,10 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
         with registry.cursor() as cr:
             api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
 
-    wake_bus = BusWaker()
+    pop_writer = PopWriterProcess(env.cr.dbname)  # as the command runs it
 
     def notify(pbx_id, signals):
-        with registry.cursor() as cr:
-            api.Environment(cr, api.SUPERUSER_ID, {})["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals, wake_bus=wake_bus)
-        now = time.perf_counter()
+        now = pop_writer(pbx_id, signals)  # committed, in the screen-pop process
         for kind, payload in signals:
             if kind == "agent_ringing":
                 committed.setdefault(payload["linkedid"], now)
@@ -231,6 +229,7 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
         bridge.stop()
         thread.join(10)
         server.stop()
+        pop_writer.close()
         env.cr.rollback()  # the bridge wrote meanwhile: clean up from a fresh transaction
         with registry.cursor() as cr:
             clean = api.Environment(cr, api.SUPERUSER_ID, {})

@@ -32,6 +32,11 @@ class CxAmiBridge(Command):
             raise SystemExit("cx_ami_bridge follows one database: give it with -d")
         dbname = dbnames[0]
         threading.current_thread().dbname = dbname
+        # forked first, before this process opens any connection: the
+        # screen-pops get an interpreter (and a core) of their own
+        from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
+
+        pop_writer = PopWriterProcess(dbname)
         registry = Registry(dbname)
         spill = os.path.join(config["data_dir"], f"cx_ami_bridge_{dbname}.jsonl")
 
@@ -47,16 +52,8 @@ class CxAmiBridge(Command):
 
         # imported once the registry is loaded
         from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
-        from odoo.addons.cx_telephony.tools.bus_waker import BusWaker
 
-        wake_bus = BusWaker()
-
-        def notify(pbx_id, signals):
-            with registry.cursor() as cr:
-                env = api.Environment(cr, api.SUPERUSER_ID, {})
-                env["cx.pbx"].browse(pbx_id)._cx_bridge_notify(signals, wake_bus=wake_bus)
-
-        bridge = AmiBridge(load_pbxs, sink, spill_path=spill, notify=notify)
+        bridge = AmiBridge(load_pbxs, sink, spill_path=spill, notify=pop_writer)
 
         async def main():
             loop = asyncio.get_running_loop()
@@ -69,5 +66,5 @@ class CxAmiBridge(Command):
         try:
             asyncio.run(main())
         finally:
-            wake_bus.close()
+            pop_writer.close()
         return 0

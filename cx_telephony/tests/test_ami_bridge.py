@@ -7,8 +7,10 @@ import time
 import unittest
 
 from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge, SpillBuffer
+from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
 
 from .ami_server import AmiTestServer
+from .common import CxTelephonyCommon
 
 
 class Sink:
@@ -144,3 +146,23 @@ class TestSpillBuffer(unittest.TestCase):
             buffer.commit(len(items))
         self.assertEqual(seen, list(range(10)))
         self.assertFalse(os.path.exists(path))
+
+
+class TestPopWriterProcess(CxTelephonyCommon):
+    def test_screen_pops_written_by_a_process_of_their_own(self):
+        """The command's screen-pop process: it starts with connections of its
+        own (it sees committed data only: the demo PBX), answers once
+        committed, and tells the errors it met."""
+        pbx = self.env.ref("cx_telephony.pbx_demo", raise_if_not_found=False)
+        if not pbx:
+            self.skipTest("no demo data")
+        pop_writer = PopWriterProcess(self.env.cr.dbname)
+        try:
+            self.assertIsInstance(pop_writer(pbx.id, []), float, "nothing to write: committed at once")
+            with self.assertRaises(RuntimeError):
+                pop_writer(0, [("agent_ringing", {"linkedid": "x.1", "interface": "PJSIP/1001"})])
+            self.assertIsInstance(pop_writer(pbx.id, []), float, "an error does not stop it")
+        finally:
+            pop_writer.close()
+        self.assertEqual(self.env["res.partner"].search_count([("id", "=", self.saudi.id)]), 1,
+                         "this test's own connection still works after the fork")
