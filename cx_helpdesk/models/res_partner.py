@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -6,6 +6,43 @@ class ResPartner(models.Model):
 
     cx_ticket_ids = fields.One2many("cx.ticket", "partner_id", string="Tickets")
     cx_ticket_count = fields.Integer(string="Ticket Count", compute="_compute_cx_ticket_count")
+
+    # customers are found by their number on every call and WhatsApp message:
+    # phone_validation's E.164 form of the phone, indexed
+    _phone_sanitized_idx = models.Index("(phone_sanitized) WHERE phone_sanitized IS NOT NULL")
+
+    @api.model
+    def _cx_partners_by_phone(self, e164_numbers):
+        """``{number: partner}`` for numbers in E.164, matched on the indexed
+        sanitized phone. When several contacts share a number, the commercial
+        entity with open tickets wins, then the company, then the oldest. One
+        query (plus one when a number is ambiguous); read as superuser."""
+        partners = self.sudo().search_fetch(
+            [("phone_sanitized", "in", list(set(e164_numbers)))],
+            ["phone_sanitized", "commercial_partner_id"],  # the two columns used, not the partner's hundred
+            order="id",
+        )
+        by_number = partners.grouped("phone_sanitized")
+        ambiguous = [group for group in by_number.values() if len(group) > 1]
+        with_tickets = set()
+        if ambiguous:
+            candidates = self.browse().union(*ambiguous)
+            with_tickets = {
+                partner.id
+                for partner, in self.env["cx.ticket"].sudo()._read_group(
+                    [("commercial_partner_id", "in", candidates.commercial_partner_id.ids), ("is_closed", "=", False)],
+                    ["commercial_partner_id"],
+                )
+            }
+
+        def rank(partner):
+            return (
+                partner.commercial_partner_id.id not in with_tickets,
+                partner != partner.commercial_partner_id,
+                partner.id,
+            )
+
+        return {number: min(group, key=rank) for number, group in by_number.items()}
 
     def _compute_cx_ticket_count(self):
         """Tickets of each partner and its contacts, in one grouped query."""

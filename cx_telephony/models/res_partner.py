@@ -25,10 +25,6 @@ class ResPartner(models.Model):
     cx_call_ids = fields.One2many("cx.call", "partner_id", string="Calls")
     cx_call_count = fields.Integer(string="Call Count", compute="_compute_cx_call_count")
 
-    # caller identification reads phone_sanitized (phone_validation's E.164
-    # form of the phone) on every call: it needs an index
-    _phone_sanitized_idx = models.Index("(phone_sanitized) WHERE phone_sanitized IS NOT NULL")
-
     def _compute_cx_call_count(self):
         counts = dict(self.env["cx.call"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
         for partner in self:
@@ -37,45 +33,17 @@ class ResPartner(models.Model):
     @api.model
     def _cx_find_callers(self, numbers, country):
         """``{raw number: partner}`` for the callers' numbers, normalised to
-        E.164 with ``country`` (local forms like 0501234567 or 0912345678) and
-        matched on the indexed sanitized phone. When several contacts share a
-        number, the commercial entity with open tickets wins, then the
-        company, then the oldest. One query for all numbers (plus one for
-        ambiguous ones)."""
+        E.164 with ``country`` (local forms like 0501234567 or 0912345678),
+        then matched as cx_helpdesk matches customers' numbers."""
         normalized_numbers = {}
         for number in numbers:
             if number and (normalized := self._cx_e164(number, country)):
                 normalized_numbers[number] = normalized
         if not normalized_numbers:
             return {}
-        # the two columns used, not the partner's hundred (the caller panel reads its name later)
-        partners = self.sudo().search_fetch(
-            [("phone_sanitized", "in", list(set(normalized_numbers.values())))],
-            ["phone_sanitized", "commercial_partner_id"],
-            order="id",
-        )
-        by_number = partners.grouped("phone_sanitized")
-        ambiguous = [group for group in by_number.values() if len(group) > 1]
-        with_tickets = set()
-        if ambiguous:
-            candidates = self.browse().union(*ambiguous)
-            with_tickets = {
-                partner.id
-                for partner, in self.env["cx.ticket"].sudo()._read_group(
-                    [("commercial_partner_id", "in", candidates.commercial_partner_id.ids), ("is_closed", "=", False)],
-                    ["commercial_partner_id"],
-                )
-            }
-
-        def rank(partner):
-            return (
-                partner.commercial_partner_id.id not in with_tickets,
-                partner != partner.commercial_partner_id,
-                partner.id,
-            )
-
+        by_number = self._cx_partners_by_phone(normalized_numbers.values())
         return {
-            number: min(by_number[normalized], key=rank)
+            number: by_number[normalized]
             for number, normalized in normalized_numbers.items()
             if normalized in by_number
         }

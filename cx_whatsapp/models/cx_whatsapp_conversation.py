@@ -213,7 +213,9 @@ class CxWhatsappConversation(models.Model):
     # ------------------------------------------------------------
 
     def message_post(self, **kwargs):
-        if self._cx_is_outbound_post(kwargs):
+        xmlid = kwargs.get("subtype_xmlid")
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid) if xmlid else kwargs.get("subtype_id")
+        if self._cx_goes_to_whatsapp(kwargs.get("message_type", "notification"), subtype_id):
             self.ensure_one()
             if error := self._cx_window_error():
                 raise UserError(error)
@@ -231,22 +233,18 @@ class CxWhatsappConversation(models.Model):
         customers = set(self.partner_id.ids)
         return [recipient for recipient in recipients if recipient["id"] not in customers]
 
-    def _cx_is_outbound_post(self, kwargs):
-        if self.env.context.get("cx_whatsapp_inbound") or kwargs.get("message_type", "notification") != "comment":
-            return False
-        subtype = kwargs.get("subtype_xmlid")
-        if subtype:
-            return subtype == "mail.mt_comment"
-        comment = self.env.ref("mail.mt_comment").id
-        return kwargs.get("subtype_id") == comment
+    def _cx_goes_to_whatsapp(self, message_type, subtype_id):
+        """Agents' messages (*Send message*) go to WhatsApp; notes,
+        notifications and the customer's own messages do not."""
+        return (
+            not self.env.context.get("cx_whatsapp_inbound")
+            and message_type == "comment"
+            and subtype_id == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        )
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        if (
-            not self.env.context.get("cx_whatsapp_inbound")
-            and msg_values.get("message_type") == "comment"
-            and msg_values.get("subtype_id") == self.env.ref("mail.mt_comment").id
-        ):
+        if self._cx_goes_to_whatsapp(msg_values.get("message_type"), msg_values.get("subtype_id")):
             self._cx_queue_from_chatter(message)
         return result
 

@@ -23,14 +23,12 @@ class ResPartner(models.Model):
     def _cx_whatsapp_senders(self, account, events):
         """``{wamid: partner}``: the sender of each inbound message, found by
         Meta's user id, then by the E.164 phone (phone_validation's sanitized
-        number), else created with the profile name. A handful of queries."""
+        number, matched as cx_helpdesk matches customers' numbers), else created
+        with the profile name. A handful of queries."""
         user_ids = {event["user_id"] for event in events if event.get("user_id")}
         by_user = {p.cx_whatsapp_user_id: p for p in self.search([("cx_whatsapp_user_id", "in", list(user_ids))])} if user_ids else {}
         phones = {event["from"]: f"+{event['from']}" for event in events if event.get("from")}
-        by_phone = {}
-        if phones:
-            for partner in self.search([("phone_sanitized", "in", list(set(phones.values())))], order="id"):
-                by_phone.setdefault(partner.phone_sanitized, partner)
+        by_phone = self._cx_partners_by_phone(phones.values()) if phones else {}
         found, to_create = {}, {}
         for event in events:
             partner = by_user.get(event.get("user_id")) or by_phone.get(phones.get(event.get("from")))
