@@ -261,9 +261,12 @@ class CxCall(models.Model):
     def _cx_screen_pop_payload(self, event):
         """What the caller panel shows for this call."""
         self.ensure_one()
-        panel = {"event": event, "pbx": self.pbx_id, "linkedid": self.linkedid, "number": self.customer_number,
-                 "partner": self.partner_id, "queue": self.queue, "team": self.team_id, "call": self}
-        return self._cx_panel_payloads([panel])[0]
+        return self._cx_panel_payloads([self._cx_panel(event)])[0]
+
+    def _cx_panel(self, event):
+        self.ensure_one()
+        return {"event": event, "pbx": self.pbx_id, "linkedid": self.linkedid, "number": self.customer_number,
+                "partner": self.partner_id, "queue": self.queue, "team": self.team_id, "call": self}
 
     @api.model
     def _cx_panel_payloads(self, panels):

@@ -354,10 +354,15 @@ class CxPbx(models.Model):
         if signals:
             self._cx_bridge_notify(signals)
         by_linkedid = {call.linkedid: call for call in calls}
+        ended = self.env["cx.call"]
         for kind, payload in changes:
             call = by_linkedid.get(payload.get("linkedid")) if kind == "call" and payload.get("ended") else None
             if call and call.user_id:
-                call._cx_screen_pop(call.user_id, "ended")
+                ended |= call
+        # the panels of all the calls that ended in this batch, computed together
+        payloads = self.env["cx.call"]._cx_panel_payloads([call._cx_panel("ended") for call in ended])
+        for call, payload in zip(ended, payloads, strict=True):
+            call.user_id._bus_send("cx_telephony/screen_pop", payload)
 
     def _cx_originate_outcome(self, payload):
         """The PBX's answer to a click-to-dial: the call placed is merged
