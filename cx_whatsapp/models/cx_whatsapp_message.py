@@ -449,6 +449,9 @@ class CxWhatsappMessage(models.Model):
         if self.conversation_id:
             self.conversation_id.check_access("write")
         Partner = self.env["res.partner"]
+        # made from what the customer sent, not from what the agent types: an
+        # agent without the right to create contacts may still save the card
+        Creator = Partner if Partner.has_access("create") else Partner.sudo()
         region = number_region(self.wa_id)
         cards = []
         for card in self.extra["contacts"]:
@@ -477,8 +480,8 @@ class CxWhatsappMessage(models.Model):
                 "company_name": card.get("company") or False,
                 "function": card.get("title") or False,
             }
-            values.update(Partner._cx_locale_values(numbers[0][1:] if numbers else None))
-            made |= Partner.create(values)
+            values.update(Partner.sudo()._cx_locale_values(numbers[0][1:] if numbers else None))
+            made |= Creator.create(values).with_env(self.env)
         saved = linked | made
         self.sudo().shared_partner_ids = [(6, 0, saved.ids)]
         if self.conversation_id:

@@ -257,8 +257,8 @@ def e164(number, region=None):
 def country_language(country_code, installed):
     """The language to talk to a customer of ``country_code`` in, among the
     ``installed`` language codes (Odoo's, e.g. ``ar_001``): the country's
-    official languages first (Arabic first in Arab countries), then the
-    most spoken; the country's own variant (``fr_CA``) before the generic
+    official languages (Arabic first in Arab countries), the most spoken
+    first; the country's own variant (``fr_CA``) before the generic
     one (``ar_001``, ``fr_FR``). None when none is installed."""
     if not country_code:
         return None
@@ -266,8 +266,10 @@ def country_language(country_code, installed):
     spoken = get_territory_language_info(country_code) if get_territory_language_info else {}
     official = {"official": 0, "de_facto_official": 0, "official_regional": 1}
     languages = sorted(
-        spoken, key=lambda lang: (official.get(spoken[lang].get("official_status"), 2),
-                                  -(spoken[lang].get("population_percent") or 0)))
+        (lang for lang in spoken if spoken[lang].get("official_status") in official),
+        key=lambda lang: (official[spoken[lang]["official_status"]], -(spoken[lang].get("population_percent") or 0)))
+    if not languages and spoken:  # no official language: the most spoken
+        languages = [max(spoken, key=lambda lang: spoken[lang].get("population_percent") or 0)]
     if country_code in ARABIC_COUNTRIES:
         languages = ["ar"] + [lang for lang in languages if lang != "ar"]
     installed = sorted(installed)
