@@ -274,8 +274,9 @@ class CxWhatsappConversation(models.Model):
         if not posts:
             return self.env["mail.message"]
         comment = self.env.ref("mail.mt_comment").id
-        note = self.env.ref("mail.mt_note").id
-        odoobot = self.env.ref("base.partner_root").id
+        # cached ids: not a query per batch, as env.ref's existence check would be
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        odoobot = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
         replied = {
             m.wamid: m.body for m in self.env["cx.whatsapp.message"].sudo().search(
                 [("wamid", "in", [event["context_wamid"] for _c, event, _p in posts if event["context_wamid"]])])

@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import json
 import unittest
-
 from unittest.mock import patch
 
 from odoo.addons.cx_whatsapp.tools.webhook import (
