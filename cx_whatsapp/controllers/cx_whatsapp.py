@@ -4,7 +4,7 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.cx_whatsapp.tools.webhook import verify_signature
+from odoo.addons.cx_whatsapp.tools.webhook import secret_matches, verify_signature
 
 _logger = logging.getLogger(__name__)
 
@@ -20,8 +20,7 @@ class CxWhatsappWebhook(http.Controller):
         if (
             account
             and params.get("hub.mode") == "subscribe"
-            and account.verify_token
-            and params.get("hub.verify_token") == account.verify_token
+            and secret_matches(account.verify_token, params.get("hub.verify_token"))
         ):
             return request.make_response(params.get("hub.challenge", ""), [("Content-Type", "text/plain")])
         return request.make_response("Forbidden", [("Content-Type", "text/plain")], status=403)

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -9,6 +10,11 @@ from odoo.tools import html2plaintext
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
 
 WINDOW = timedelta(hours=24)
+# the customer's message types the chatter knows how to show
+KNOWN_TYPES = {
+    "text", "image", "video", "audio", "document", "sticker", "location", "interactive", "button", "reaction",
+    "contacts", "order", "system",
+}
 TYPE_LABELS = {
     "image": "📷", "video": "🎬", "audio": "🎤", "document": "📄", "sticker": "🏷", "location": "📍",
 }
@@ -50,6 +56,16 @@ class CxWhatsappConversation(models.Model):
                                  search="_search_window_open")
     optout = fields.Boolean(string="Opted Out", compute="_compute_optout",
                             help="The number is on the blacklist for marketing templates.")
+    # the click-to-WhatsApp ad (or post) the customer came from, latest first
+    referral_headline = fields.Char(string="Ad Headline", readonly=True)
+    referral_body = fields.Text(string="Ad Text", readonly=True)
+    referral_source_type = fields.Char(string="Ad Source Type", readonly=True, help="ad or post")
+    referral_source_id = fields.Char(string="Ad ID", readonly=True)
+    referral_source_url = fields.Char(string="Ad URL", readonly=True)
+    referral_media_url = fields.Char(string="Ad Media", readonly=True)
+    referral_ctwa_clid = fields.Char(string="Click ID", readonly=True,
+                                     help="Meta's click id (ctwa_clid): reports the conversion back to the ad.")
+    referral_at = fields.Datetime(string="Came From the Ad On", readonly=True)
 
     _account_wa_id_unique = models.Constraint("UNIQUE(account_id, wa_id)", "One conversation per customer and number.")
 
@@ -117,6 +133,88 @@ class CxWhatsappConversation(models.Model):
         existing.update({conversation.wa_id: conversation for conversation in created})
         return existing, created
 
+    @api.model
+    def _cx_find_senders(self, account, events):
+        """Messages without a number (Meta's identity changes): their
+        number is that of the conversation of the customer with their user
+        id, when there is one. One query."""
+        user_ids = {event["user_id"] for event in events if event.get("user_id")}
+        if not user_ids:
+            return
+        by_user = {}
+        for conversation in self.sudo().search(
+            [("account_id", "=", account.id), ("partner_id.cx_whatsapp_user_id", "in", list(user_ids))],
+            order="last_message_at desc, id desc",
+        ):
+            by_user.setdefault(conversation.partner_id.cx_whatsapp_user_id, conversation)
+        for event in events:
+            if conversation := by_user.get(event.get("user_id")):
+                event["from"] = conversation.wa_id
+
+    @api.model
+    def _cx_number_changes(self, account, events):
+        """``{old: new}``: the customers who changed their WhatsApp number
+        (Meta's ``system`` messages). Each event says, as ``number_change``,
+        whether its conversation can follow (``moved``) or another one with
+        the new number exists (``taken``). One query when there are some."""
+        changes = {}
+        for event in events:
+            new = event["type"] == "system" and (event["extra"] or {}).get("new_wa_id")
+            if new and new != event["from"]:
+                changes[event["from"]] = new
+                event["number_change"] = "moved"
+        if changes:
+            taken = set(self.sudo().search([("account_id", "=", account.id), ("wa_id", "in", list(changes.values()))]).mapped("wa_id"))
+            for event in events:
+                if event.get("number_change") and event["extra"]["new_wa_id"] in taken:
+                    event["number_change"] = "taken"
+            changes = {old: new for old, new in changes.items() if new not in taken}
+        return changes
+
+    @api.model
+    def _cx_apply_number_changes(self, account, moves):
+        """``moves``: ``{old: (conversation, new)}``. The conversation takes
+        the new number, and so does its customer when the old one was
+        theirs."""
+        for old, (conversation, new) in moves.items():
+            conversation.sudo().wa_id = new
+            partner = conversation.partner_id.sudo()
+            if partner and partner.phone_sanitized == f"+{old}":
+                partner.phone = f"+{new}"
+
+    def _cx_referral_values(self, referral, at):
+        return {
+            "referral_headline": referral.get("headline") or False,
+            "referral_body": referral.get("body") or False,
+            "referral_source_type": referral.get("source_type") or False,
+            "referral_source_id": referral.get("source_id") or False,
+            "referral_source_url": referral.get("source_url") or False,
+            "referral_media_url": referral.get("image_url") or referral.get("video_url") or False,
+            "referral_ctwa_clid": referral.get("ctwa_clid") or False,
+            "referral_at": at,
+        }
+
+    def _cx_lead_utm_values(self):
+        """The lead's UTM source, medium and campaign from the ad the
+        customer came from (found or created by name, as utm.mixin does):
+        the platform of the ad's link, "Click-to-WhatsApp ad" (or post),
+        the ad's headline (else its id)."""
+        self.ensure_one()
+        if not (self.referral_source_id or self.referral_source_url or self.referral_headline):
+            return {}
+        url = (self.referral_source_url or "").lower()
+        platform = "Instagram" if "instagram." in url else "Facebook" if ("facebook." in url or "fb.me" in url) else "Meta"
+        medium = "Click-to-WhatsApp post" if self.referral_source_type == "post" else "Click-to-WhatsApp ad"
+        campaign = self.referral_headline or (f"Ad {self.referral_source_id}" if self.referral_source_id else False)
+        Lead = self.env["crm.lead"].sudo()
+        values = {
+            "source_id": Lead._find_or_create_record("utm.source", platform).id,
+            "medium_id": Lead._find_or_create_record("utm.medium", medium).id,
+        }
+        if campaign:
+            values["campaign_id"] = Lead._find_or_create_record("utm.campaign", campaign).id
+        return values
+
     def _cx_open_ticket(self):
         """Conversations starting (new, or their ticket closed): each joins
         its customer's open ticket, else opens one in the account's team when
@@ -176,6 +274,9 @@ class CxWhatsappConversation(models.Model):
         if not posts:
             return self.env["mail.message"]
         comment = self.env.ref("mail.mt_comment").id
+        # cached ids: not a query per batch, as env.ref's existence check would be
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        odoobot = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
         replied = {
             m.wamid: m.body for m in self.env["cx.whatsapp.message"].sudo().search(
                 [("wamid", "in", [event["context_wamid"] for _c, event, _p in posts if event["context_wamid"]])])
@@ -184,23 +285,25 @@ class CxWhatsappConversation(models.Model):
         reply_to = conversations._notify_get_reply_to(default=False)  # once per conversation, not per message
         values = []
         for conversation, event, partner in posts:
+            # Meta's notices (a changed number) are notes of the system, not the customer's words
+            system = event["type"] == "system"
             values.append({
                 "reply_to": reply_to.get(conversation.id) or False,
                 "model": self._name,
                 "res_id": conversation.id,
                 "body": _inbound_body(self.env, event, replied),
-                "author_id": partner.id or False,
-                "email_from": False if partner else f"+{event['from']}",
-                "message_type": "comment",
-                "subtype_id": comment,
+                "author_id": odoobot if system else partner.id or False,
+                "email_from": False if partner or system else f"+{event['from']}",
+                "message_type": "notification" if system else "comment",
+                "subtype_id": note if system else comment,
                 "date": event["at"] or fields.Datetime.now(),
                 "record_company_id": conversation.company_id.id,
             })
         messages = self.sudo()._message_create(values)
         first_unread = {}
-        for (conversation, _event, _partner), message, value in zip(posts, messages, values, strict=True):
+        for (conversation, event, _partner), message, value in zip(posts, messages, values, strict=True):
             answered = conversation.read_receipt_sent or not conversation.last_inbound_wamid
-            if answered and conversation not in first_unread:
+            if answered and conversation not in first_unread and event["type"] != "system":
                 first_unread[conversation] = (message, value)
         for conversation, (message, value) in first_unread.items():
             # followers who want emails get them from the mail queue, not
@@ -306,8 +409,9 @@ class CxWhatsappConversation(models.Model):
                 "name": self.env._("WhatsApp from %s", conversation.partner_id.name or f"+{conversation.wa_id}"),
                 "partner_id": conversation.partner_id.id,
                 "phone": f"+{conversation.wa_id}",
-                "description": Markup("<pre>{}</pre>").format(transcript),
+                "description": Markup("<pre>{}</pre>").format(transcript) + conversation._cx_referral_html(),
                 "user_id": self.env.uid if can_create else False,
+                **conversation._cx_lead_utm_values(),
             })
             self.message_post(body=self.env._("Lead “%s” handed to sales.", conversation.lead_id.name))
         lead = conversation.lead_id
@@ -319,6 +423,15 @@ class CxWhatsappConversation(models.Model):
             "params": {"type": "success", "sticky": False,
                        "message": self.env._("Lead “%s” is with the sales team.", lead.name)},
         }
+
+    def _cx_referral_html(self):
+        self.ensure_one()
+        if not (self.referral_headline or self.referral_source_url or self.referral_source_id):
+            return Markup()
+        return Markup("<p>{}</p>").format(_referral_line(self.env, {
+            "headline": self.referral_headline, "source_url": self.referral_source_url,
+            "source_type": self.referral_source_type, "source_id": self.referral_source_id,
+            "ctwa_clid": self.referral_ctwa_clid}))
 
     def action_mark_read(self):
         """Tell the customer their last message was read (blue ticks)."""
@@ -341,15 +454,122 @@ def _inbound_body(env, event, replied):
     """What the chatter shows of a customer's message (``replied``: the text
     of the messages replied to, by id)."""
     kind = event["type"]
+    extra = event["extra"] or {}
     if kind == "reaction":
         body = Markup(escape(env._("reacted %s", event["body"] or "")))
+    elif kind == "contacts":
+        body = _contacts_body(env, extra.get("contacts") or [])
+    elif kind == "order":
+        body = _order_body(env, event)
+    elif kind == "system":
+        body = _system_body(env, event)
+    elif kind == "interactive" and extra.get("reply_type") == "nfm_reply":
+        body = _flow_body(env, event)
+    elif kind == "unsupported" or kind not in KNOWN_TYPES:
+        body = _unsupported_body(env, event)
     else:
         body = Markup("{icon} {text}").format(icon=TYPE_LABELS.get(kind, ""), text=event["body"] or "").strip()
+    if event.get("referral"):
+        body = Markup("{}<br/>{}").format(_referral_line(env, event["referral"]), body)
     if event["context_wamid"] and event["context_wamid"] in replied:
         # not a <blockquote>: the chatter folds those away as quoted emails
         quote = (replied[event["context_wamid"]] or "")[:80]
         body = Markup('<span class="text-muted">↩ {}</span><br/>{}').format(quote, body)
     return body
+
+
+def _contacts_body(env, contacts):
+    lines = []
+    for contact in contacts:
+        details = [phone.get("phone") or f"+{phone.get('wa_id')}" for phone in contact.get("phones") or []
+                   if phone.get("phone") or phone.get("wa_id")]
+        details += [email["email"] for email in contact.get("emails") or []]
+        organisation = " - ".join(part for part in (contact.get("company"), contact.get("title")) if part)
+        lines.append(Markup("👤 <b>{name}</b>{org}{details}").format(
+            name=contact.get("name") or env._("Contact"),
+            org=Markup(" · {}").format(organisation) if organisation else "",
+            details=Markup("<br/>{}").format(", ".join(details)) if details else "",
+        ))
+    return Markup("<br/>").join(lines) if lines else Markup(escape(env._("👤 A contact card with nothing in it")))
+
+
+def _amount(value):
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _order_body(env, event):
+    extra = event["extra"] or {}
+    items = extra.get("items") or []
+    totals = {}
+    lines = []
+    for item in items:
+        quantity, price = _amount(item.get("quantity")), _amount(item.get("item_price"))
+        currency = item.get("currency") or ""
+        totals[currency] = totals.get(currency, 0.0) + quantity * price
+        lines.append(Markup("<li>{quantity:g} × {product} — {price:g} {currency}</li>").format(
+            quantity=quantity, product=item.get("product_retailer_id") or "?", price=price, currency=currency))
+    total = ", ".join(f"{amount:g} {currency}".strip() for currency, amount in totals.items())
+    head = env._("🛒 Order from catalog %(catalog)s, total %(total)s", catalog=extra.get("catalog_id") or "?",
+                 total=total or "0")
+    body = Markup("{}<ul>{}</ul>").format(head, Markup().join(lines))
+    if event["body"]:
+        body += Markup("{}").format(event["body"])
+    return body
+
+
+def _system_body(env, event):
+    extra = event["extra"] or {}
+    change = event.get("number_change")
+    if change == "moved":
+        text = env._("The customer changed their WhatsApp number from +%(old)s to +%(new)s: this conversation "
+                     "and the customer's number follow.", old=event["from"], new=extra["new_wa_id"])
+    elif change == "taken":
+        text = env._("The customer changed their WhatsApp number from +%(old)s to +%(new)s, which has a "
+                     "conversation of its own: continue there.", old=event["from"], new=extra["new_wa_id"])
+    elif extra.get("system_type") == "user_identity_changed":
+        text = env._("The customer's WhatsApp identity changed (a new phone, or WhatsApp installed again): make "
+                     "sure you talk to the same person before sharing personal details.")
+    else:
+        text = env._("WhatsApp notice: %s", extra.get("system_type") or "?")
+    if event["body"]:
+        return Markup("ℹ {}<br/><i>{}</i>").format(text, event["body"])
+    return Markup("ℹ {}").format(text)
+
+
+def _flow_body(env, event):
+    extra = event["extra"] or {}
+    answers = {key: value for key, value in (extra.get("flow_response") or {}).items() if key != "flow_token"}
+    lines = Markup().join(
+        Markup("<li>{}: {}</li>").format(
+            key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        for key, value in answers.items()
+    )
+    head = env._("📝 Form “%s” answered", extra.get("flow_name") or event["body"] or "?")
+    return Markup("{}<ul>{}</ul>").format(head, lines) if lines else Markup("{}").format(head)
+
+
+def _unsupported_body(env, event):
+    errors = (event["extra"] or {}).get("errors") or []
+    if errors:
+        error = errors[0]
+        return Markup("⚠ {}").format(env._(
+            "WhatsApp could not pass this message on (Meta error %(code)s: %(title)s). What Meta sent is kept on "
+            "the message.", code=error.get("code") or "?", title=error.get("title") or error.get("message") or "?"))
+    return Markup("⚠ {}").format(env._(
+        "A message of a type Odoo does not show yet (%s). What Meta sent is kept on the message.",
+        event["type"] or "?"))
+
+
+def _referral_line(env, referral):
+    what = env._("a post") if referral.get("source_type") == "post" else env._("an ad")
+    title = referral.get("headline") or referral.get("source_id") or referral.get("source_url") or "?"
+    line = Markup("📣 {}").format(env._("Came from %(what)s: “%(title)s”", what=what, title=title))
+    if (url := referral.get("source_url") or "").startswith(("https://", "http://")):
+        line += Markup(' <a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(url, url)
+    return line
 
 
 def _media_type(mimetype):

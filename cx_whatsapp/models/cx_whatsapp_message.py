@@ -1,11 +1,14 @@
+import json
 import logging
 from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
-from odoo.addons.cx_whatsapp.tools.webhook import MEDIA_TYPES, status_advances
+from odoo.addons.cx_whatsapp.tools.webhook import MEDIA_TYPES, e164, number_region, status_advances
 
 _logger = logging.getLogger(__name__)
 
@@ -52,7 +55,8 @@ class CxWhatsappMessage(models.Model):
     message_type = fields.Selection(
         [("text", "Text"), ("image", "Image"), ("video", "Video"), ("audio", "Audio"), ("document", "Document"),
          ("sticker", "Sticker"), ("location", "Location"), ("interactive", "Interactive reply"),
-         ("button", "Button reply"), ("reaction", "Reaction"), ("template", "Template"), ("other", "Other")],
+         ("button", "Button reply"), ("reaction", "Reaction"), ("contacts", "Shared contacts"), ("order", "Order"),
+         ("system", "System"), ("unsupported", "Unsupported"), ("template", "Template"), ("other", "Other")],
         string="Type", required=True, default="text",
     )
     body = fields.Text()
@@ -68,6 +72,19 @@ class CxWhatsappMessage(models.Model):
     status_date = fields.Datetime()
     error_code = fields.Integer()
     error_details = fields.Text()
+    raw_json = fields.Text(string="As Meta Sent It", readonly=True,
+                           help="The message as it came, kept when Odoo cannot show its type.")
+    shared_partner_ids = fields.Many2many(
+        "res.partner", "cx_whatsapp_message_shared_partner_rel", "message_id", "partner_id",
+        string="Saved Contacts", readonly=True, help="The contacts made or found from the vCards the customer shared.")
+    # what Meta bills for the outgoing message (from its statuses)
+    pricing_category = fields.Char(readonly=True, help="marketing, utility, authentication, service...")
+    pricing_billable = fields.Boolean(string="Billable", readonly=True)
+    pricing_model = fields.Char(readonly=True, help="CBP (per conversation) or PMP (per message).")
+    pricing_type = fields.Char(readonly=True)
+    meta_conversation_id = fields.Char(string="Meta Conversation", readonly=True, index="btree_not_null")
+    meta_conversation_origin = fields.Char(string="Conversation Origin", readonly=True)
+    meta_conversation_expires_at = fields.Datetime(string="Conversation Expires", readonly=True)
     try_count = fields.Integer(string="Attempts", readonly=True)
     next_try_at = fields.Datetime(string="Next Attempt", readonly=True)
 
@@ -84,48 +101,47 @@ class CxWhatsappMessage(models.Model):
         """Record inbound messages (deduplicated on their id) with their
         customer (Meta's user id, then phone number, else a new contact), in
         their conversation's chatter; a new conversation opens or joins a
-        ticket as the account says; opt-out keywords blacklist the number.
+        ticket as the account says; opt-out keywords blacklist the number;
+        the ad a message came from goes on its conversation; a changed
+        number moves the conversation and the contact's phone.
         Batched: the same handful of queries for one message or a hundred,
         plus the chatter's notification per conversation."""
         known = set(self.sudo().search([("wamid", "in", [event["wamid"] for event in events])]).mapped("wamid"))
         fresh, seen = [], set()
         for event in events:
-            if event["wamid"] not in known and event["wamid"] not in seen and event.get("from"):
+            if event["wamid"] not in known and event["wamid"] not in seen:
                 seen.add(event["wamid"])
                 fresh.append(event)
         if not fresh:
             return self.browse()
         fresh.sort(key=lambda event: event["at"] or fields.Datetime.now())
+        Conversation = self.env["cx.whatsapp.conversation"].sudo()
+        if without_number := [event for event in fresh if not event.get("from")]:
+            Conversation._cx_find_senders(account, without_number)
+            unknown = [event for event in fresh if not event.get("from")]
+            fresh = [event for event in fresh if event.get("from")]
+        else:
+            unknown = []
+        orphans = self._cx_keep_unplaced(account, unknown) if unknown else self.browse()
+        if not fresh:
+            return orphans
         partners = self.env["res.partner"].sudo()._cx_whatsapp_senders(account, fresh)
         no_partner = self.env["res.partner"]
         senders = {event["from"]: partners.get(event["wamid"], no_partner) for event in fresh}
-        Conversation = self.env["cx.whatsapp.conversation"].sudo()
         conversations, created = Conversation._cx_for_senders(account, senders)
+        moves = Conversation._cx_number_changes(account, fresh)
         posts = [(conversations[event["from"]], event, partners.get(event["wamid"], no_partner)) for event in fresh]
         posted = Conversation._cx_post_inbound(posts)
-        types = dict(self._fields["message_type"].selection)
         messages = self.sudo().create([
-            {
-                "account_id": account.id,
-                "conversation_id": conversation.id,
-                "mail_message_id": mail_message.id,
-                "wamid": event["wamid"],
-                "direction": "inbound",
-                "partner_id": partner.id,
-                "wa_id": event["from"],
-                "message_type": event["type"] if event["type"] in types else "other",
-                "body": event["body"],
-                "extra": event["extra"] or False,
-                "context_wamid": event["context_wamid"],
-                "message_date": event["at"] or fields.Datetime.now(),
-                "status": "received",
-                "media_state": "pending" if event["type"] in MEDIA_TYPES and (event["extra"] or {}).get("media_id") else False,
-            }
+            self._cx_inbound_values(account, event, conversation, partner, mail_message)
             for (conversation, event, partner), mail_message in zip(posts, posted, strict=True)
         ])
-        latest = {}
-        for message in messages:
-            latest[message.conversation_id] = message
+        latest, referrals = {}, {}
+        for message, (conversation, event, _partner) in zip(messages, posts, strict=True):
+            if message.message_type != "system":  # Meta's notices open no window
+                latest[conversation] = message
+            if event.get("referral"):
+                referrals[conversation] = (event["referral"], message.message_date)
         for conversation, message in latest.items():
             if not conversation.last_inbound_at or message.message_date >= conversation.last_inbound_at:
                 conversation.write({
@@ -134,6 +150,10 @@ class CxWhatsappMessage(models.Model):
                     "read_receipt_sent": False,
                     "last_message_at": message.message_date,
                 })
+        for conversation, (referral, at) in referrals.items():
+            conversation.write(conversation._cx_referral_values(referral, at))
+        if moves:
+            Conversation._cx_apply_number_changes(account, {old: (conversations[old], new) for old, new in moves.items()})
         optouts = messages.filtered(lambda m: m.message_type == "text" and account._cx_is_optout(m.body))
         if optouts:
             self.env["phone.blacklist"].sudo()._add(list({f"+{m.wa_id}" for m in optouts}), message=self.env._(
@@ -144,11 +164,54 @@ class CxWhatsappMessage(models.Model):
                                     "stay possible inside the 24-hour window.", message.wa_id),
                     subtype_xmlid="mail.mt_note")
         messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
-        starting = created | Conversation.union(*latest).filtered(lambda c: c.ticket_id.is_closed)
+        written = Conversation.union(*latest)
+        starting = (created & written) | written.filtered(lambda c: c.ticket_id.is_closed)
         starting._cx_open_ticket()
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
-        return messages
+        return messages | orphans
+
+    @api.model
+    def _cx_inbound_values(self, account, event, conversation, partner, mail_message):
+        types = dict(self._fields["message_type"].selection)
+        kind = event["type"] if event["type"] in types else "other"
+        extra = dict(event["extra"] or {})
+        if event.get("referral"):
+            extra["referral"] = event["referral"]
+        errors = extra.get("errors") or []
+        raw = extra.pop("raw", None)
+        return {
+            "account_id": account.id,
+            "conversation_id": conversation.id,
+            "mail_message_id": mail_message.id,
+            "wamid": event["wamid"],
+            "direction": "inbound",
+            "partner_id": partner.id,
+            "wa_id": event.get("from") or False,
+            "message_type": kind,
+            "body": event["body"],
+            "extra": extra or False,
+            "raw_json": json.dumps(raw, indent=1, ensure_ascii=False) if raw and kind in ("unsupported", "other") else False,
+            "error_code": errors[0]["code"] if errors and isinstance(errors[0].get("code"), int) else 0,
+            "error_details": _error_text(errors[0]) if errors else False,
+            "context_wamid": event["context_wamid"],
+            "message_date": event["at"] or fields.Datetime.now(),
+            "status": "received",
+            "media_state": "pending" if kind in MEDIA_TYPES and extra.get("media_id") else False,
+        }
+
+    @api.model
+    def _cx_keep_unplaced(self, account, events):
+        """Messages whose customer cannot be told (no number, an unknown
+        user id): kept, without a conversation, never dropped."""
+        _logger.warning("WhatsApp account %s: %s message(s) without a known sender kept apart (%s)",
+                        account.id, len(events), ", ".join(event["wamid"] for event in events))
+        no_partner = self.env["res.partner"]
+        return self.sudo().create([
+            self._cx_inbound_values(account, event, self.env["cx.whatsapp.conversation"], no_partner,
+                                    self.env["mail.message"])
+            for event in events
+        ])
 
     def _cx_apply_ratings(self):
         """Quick replies to a satisfaction survey rate its ticket: the payload
@@ -171,8 +234,12 @@ class CxWhatsappMessage(models.Model):
         messages = {m.wamid: m for m in self.sudo().search([("wamid", "in", [event["wamid"] for event in events])])}
         for event in events:
             message = messages.get(event["wamid"])
-            current = message.status if message and message.status not in ("received", "queued") else False
-            if not message or not status_advances(current, event["status"]):
+            if not message:
+                continue
+            if cost := message._cx_cost_values(event):
+                message.write(cost)  # whatever the status's order: the bill is the bill
+            current = message.status if message.status not in ("received", "queued") else False
+            if not status_advances(current, event["status"]):
                 continue
             values = {"status": event["status"], "status_date": event["at"] or fields.Datetime.now()}
             if event["status"] == "failed" and event["errors"]:
@@ -182,6 +249,26 @@ class CxWhatsappMessage(models.Model):
             message.write(values)
             if event["status"] == "failed":
                 message._cx_tell_failure()
+
+    def _cx_cost_values(self, event):
+        """What a status says of the message's cost (Meta's ``pricing`` and
+        ``conversation``), when it changes anything."""
+        self.ensure_one()
+        values = {}
+        if pricing := event.get("pricing"):
+            values.update({
+                "pricing_category": pricing.get("category") or False,
+                "pricing_billable": bool(pricing.get("billable")),
+                "pricing_model": pricing.get("pricing_model") or False,
+                "pricing_type": pricing.get("type") or False,
+            })
+        if conversation := event.get("conversation"):
+            values.update({
+                "meta_conversation_id": conversation.get("id") or False,
+                "meta_conversation_origin": conversation.get("origin") or False,
+                "meta_conversation_expires_at": conversation.get("expires_at") or False,
+            })
+        return {name: value for name, value in values.items() if self[name] != value and (value or self[name])}
 
     def _cx_tell_failure(self):
         for message in self.filtered("conversation_id"):
@@ -351,3 +438,62 @@ class CxWhatsappMessage(models.Model):
                              "error_details": False})
         self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
         return True
+
+    def action_save_contacts(self):
+        """The vCards the customer shared, as contacts: each one found by
+        its phone or e-mail (linked, unchanged), else created; told in the
+        conversation. Open to whoever may answer the conversation."""
+        self.ensure_one()
+        if self.message_type != "contacts" or not (self.extra or {}).get("contacts"):
+            raise UserError(self.env._("This message carries no shared contact."))
+        if self.conversation_id:
+            self.conversation_id.check_access("write")
+        Partner = self.env["res.partner"]
+        # made from what the customer sent, not from what the agent types: an
+        # agent without the right to create contacts may still save the card
+        Creator = Partner if Partner.has_access("create") else Partner.sudo()
+        region = number_region(self.wa_id)
+        cards = []
+        for card in self.extra["contacts"]:
+            numbers = [f"+{phone['wa_id']}" if phone.get("wa_id") else e164(phone.get("phone"), region)
+                       for phone in card.get("phones") or []]
+            emails = [email["email"].strip().lower() for email in card.get("emails") or [] if email.get("email")]
+            cards.append((card, [number for number in numbers if number], emails))
+        all_numbers = [number for _card, numbers, _emails in cards for number in numbers]
+        all_emails = [email for _card, _numbers, emails in cards for email in emails]
+        by_phone = Partner._cx_partners_by_phone(all_numbers) if all_numbers else {}
+        by_email = {}
+        if all_emails:
+            for partner in Partner.sudo().search_fetch([("email_normalized", "in", all_emails)], ["email_normalized"], order="id"):
+                by_email.setdefault(partner.email_normalized, partner)
+        linked, made = Partner, Partner
+        for card, numbers, emails in cards:
+            partner = next((by_phone[n] for n in numbers if n in by_phone), None) or next(
+                (by_email[e] for e in emails if e in by_email), None)
+            if partner:
+                linked |= partner
+                continue
+            values = {
+                "name": card.get("name") or (numbers[:1] or emails[:1] or [self.env._("Shared contact")])[0],
+                "phone": numbers[0] if numbers else ((card.get("phones") or [{}])[0].get("phone") or False),
+                "email": emails[0] if emails else False,
+                "company_name": card.get("company") or False,
+                "function": card.get("title") or False,
+            }
+            values.update(Partner.sudo()._cx_locale_values(numbers[0][1:] if numbers else None))
+            made |= Creator.create(values).with_env(self.env)
+        saved = linked | made
+        self.sudo().shared_partner_ids = [(6, 0, saved.ids)]
+        if self.conversation_id:
+            lines = [self.env._("Created the contact %s", partner.display_name) for partner in made]
+            lines += [self.env._("Linked the existing contact %s", partner.sudo().display_name) for partner in linked]
+            self.conversation_id.message_post(body=Markup("<br/>").join(lines), subtype_xmlid="mail.mt_note")
+        if len(saved) == 1 and saved.with_env(self.env).has_access("read"):
+            return saved.with_env(self.env)._get_records_action()
+        return True
+
+
+def _error_text(error):
+    """Meta's error as an agent reads it: title and details."""
+    parts = [error.get("title") or error.get("message"), error.get("details")]
+    return ": ".join(str(part) for part in parts if part) or str(error.get("code") or "?")

@@ -24,6 +24,9 @@ class CxWhatsappWebhook(models.Model):
         [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")], default="pending", required=True, index=True
     )
     error = fields.Text()
+    meta_error_code = fields.Integer(string="Meta Error", readonly=True, index="btree_not_null",
+                                     help="The code of the error Meta sent in this delivery (for a whole change).")
+    meta_errors = fields.Text(string="Meta's Errors", readonly=True)
 
     @api.model
     def _cx_trigger_processing(self):
@@ -76,7 +79,10 @@ class CxWhatsappWebhook(models.Model):
         """The events of these deliveries, account by account, in order."""
         by_account = {}
         for delivery in self:
-            by_account.setdefault(delivery.account_id, []).extend(parse_payload(json.loads(delivery.payload)))
+            events = parse_payload(json.loads(delivery.payload))
+            if errors := [error for event in events if event["kind"] == "error" for error in event["errors"]]:
+                delivery._cx_record_meta_errors(errors)
+            by_account.setdefault(delivery.account_id, []).extend(events)
         Message = self.env["cx.whatsapp.message"]
         for account, events in by_account.items():
             messages = [event for event in events if event["kind"] == "message"]
@@ -91,6 +97,18 @@ class CxWhatsappWebhook(models.Model):
             preferences = [event for event in events if event["kind"] == "user_preferences" and event.get("wa_id")]
             if preferences:
                 self._cx_apply_preferences(preferences)
+
+    def _cx_record_meta_errors(self, errors):
+        """Errors Meta sent for a whole change (``value.errors``, no message
+        to hang them on): kept on the delivery with Meta's code, logged."""
+        self.ensure_one()
+        text = "\n".join(
+            f"{error.get('code') or '?'} {error.get('title') or error.get('message') or ''}: {error.get('details') or ''}".strip(" :")
+            for error in errors
+        )
+        _logger.warning("WhatsApp webhook %s: Meta reported %s", self.id, text)
+        code = errors[0].get("code")
+        self.write({"meta_error_code": code if isinstance(code, int) and code else -1, "meta_errors": text})
 
     def _cx_apply_preferences(self, events):
         """The customer stopped (or resumed) marketing messages in WhatsApp:

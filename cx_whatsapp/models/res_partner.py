@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.cx_whatsapp.tools.webhook import country_language, number_region
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -44,6 +46,10 @@ class ResPartner(models.Model):
                     "cx_whatsapp_user_id": event.get("user_id"),
                     "company_id": False,
                 }
+        if to_create:
+            locales = self._cx_locales([values["phone"][1:] for values in to_create.values() if values["phone"]])
+            for values in to_create.values():
+                values.update(locales.get((values["phone"] or "")[1:], {}))
         created = dict(zip(to_create, self.create(list(to_create.values())), strict=True))
         result = {}
         for event in events:
@@ -51,3 +57,23 @@ class ResPartner(models.Model):
             if partner:
                 result[event["wamid"]] = partner
         return result
+
+    @api.model
+    def _cx_locales(self, wa_ids):
+        """``{wa_id: {"country_id", "lang"}}``: the country of each number
+        and its language among the installed ones (none when not
+        installed), so replies and templates go in the customer's language.
+        One query for the countries; the languages are cached."""
+        regions = {wa_id: number_region(wa_id) for wa_id in wa_ids if wa_id}
+        codes = {region for region in regions.values() if region}
+        countries = {country.code: country for country in self.env["res.country"].search([("code", "in", list(codes))])} if codes else {}
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        return {
+            wa_id: {"country_id": countries[region].id if region in countries else False,
+                    "lang": country_language(region, installed) or False}
+            for wa_id, region in regions.items()
+        }
+
+    @api.model
+    def _cx_locale_values(self, wa_id):
+        return self._cx_locales([wa_id]).get(wa_id, {}) if wa_id else {}

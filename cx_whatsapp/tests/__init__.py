@@ -1,1 +1,10 @@
-from . import test_conversation, test_i18n, test_sending, test_templates, test_webhook, test_webhook_tools
+from . import (
+    test_content_types,
+    test_conversation,
+    test_i18n,
+    test_security,
+    test_sending,
+    test_templates,
+    test_webhook,
+    test_webhook_tools,
+)

@@ -2,6 +2,7 @@
 queue, duplicates, every message, out-of-order statuses, customers."""
 
 import copy
+import hmac
 import json
 import threading
 from unittest.mock import patch
@@ -42,6 +43,15 @@ class TestWebhook(HttpCase, CxHelpdeskCommon):
         self.assertTrue(ok.headers["Content-Type"].startswith("text/plain"))
         wrong = self.url_open(f"{self.url}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope")
         self.assertEqual(wrong.status_code, 403)
+
+    def test_verify_token_compared_in_constant_time(self):
+        with patch("hmac.compare_digest", wraps=hmac.compare_digest) as compare:
+            ok = self.url_open(f"{self.url}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=let-me-in")
+            wrong = self.url_open(f"{self.url}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=let-me-out")
+        self.assertEqual((ok.status_code, wrong.status_code), (200, 403))
+        self.assertIn(((b"let-me-in", b"let-me-out"), {}), compare.call_args_list)
+        arabic = self.url_open(f"{self.url}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=مفتاح")
+        self.assertEqual(arabic.status_code, 403, "a plain no, not a server error")
 
     def test_bad_signature_stores_nothing(self):
         response = self._post(TEXT, secret="forged")
