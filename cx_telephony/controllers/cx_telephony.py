@@ -42,7 +42,7 @@ class CxTelephony(http.Controller):
         else:
             response = self._cx_file_recording(base.removeprefix("file://"), name)
         if response.status_code in (200, 206):
-            if _starts_a_listen(request.httprequest.range):
+            if request.httprequest.method == "GET" and _starts_a_listen(request.httprequest.range):
                 request.env["cx.call.listen"].sudo().create({"call_id": call.id, "user_id": user.id})
             response.headers["Cache-Control"] = "private, no-store"
         return response
