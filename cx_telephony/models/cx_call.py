@@ -290,9 +290,10 @@ class CxCall(models.Model):
         apply too, which SQL copying them would not), and the queries of
         all the agents are sent as one statement. The rows allowed are then
         read as superuser. A fixed number of queries whatever the number of
-        panels and agents, once each agent's rules are in the registry's
-        cache (an agent's first panel reads them: a few queries, once per
-        worker)."""
+        panels and agents (14 on the bridge's fast path, pinned by
+        test_screen_pop), once each agent's rules are in the registry's
+        cache: an agent's first panel in a process reads them, about seven
+        queries, again only after the registry's caches are cleared."""
         self.env.flush_all()  # the statement below reads the tables (pending writes are flushed at commit anyway)
         panels_by_user = {}
         for panel in panels:

@@ -189,6 +189,12 @@ class TestCallAccess(CxTelephonySecurityCommon):
         with self.assertRaises(AccessError):
             self.call_own.with_user(self.agent_1).unlink()
 
+    def test_listens_tab_for_supervisors_only(self):
+        agent_form = self.env["cx.call"].with_user(self.agent_1).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("listen_ids", agent_form)
+        supervisor_form = self.env["cx.call"].with_user(self.supervisor).get_views([(False, "form")])["views"]["form"]
+        self.assertIn("listen_ids", supervisor_form["arch"])
+
     def test_transfers_follow_their_call(self):
         Transfer = self.env["cx.call.transfer"]
         own = Transfer.create({"call_id": self.call_own.id, "kind": "blind", "to_party": "1002"})
