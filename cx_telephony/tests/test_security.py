@@ -63,8 +63,10 @@ class TestAgentStateAccess(CxTelephonySecurityCommon):
             self.pbx.port = server.port
             for action in ("action_cx_queue_login", "action_cx_queue_pause", "action_cx_queue_resume",
                            "action_cx_queue_logout"):
-                with self.subTest(action=action), self.assertRaises(AccessError):
-                    getattr(self.agent_1.with_user(self.agent_2), action)()
+                # a colleague, an agent of another team, of another company, a portal user
+                for user in (self.agent_2, self.agent_l2, self.agent_b, self.portal):
+                    with self.subTest(action=action, user=user.login), self.assertRaises(AccessError):
+                        getattr(self.agent_1.with_user(user), action)()
         self.assertEqual(server.actions, [], "nothing reached the PBX, not even a login")
         self.assertEqual(self.agent_1.cx_agent_state, "logged_out")
 
