@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/cx_telephony_security.xml",
         "views/cx_call_views.xml",
+        "views/cx_call_listen_views.xml",
         "views/cx_pbx_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -12,13 +12,17 @@ class ResPartner(models.Model):
     _phone_sanitized_idx = models.Index("(phone_sanitized) WHERE phone_sanitized IS NOT NULL")
 
     @api.model
-    def _cx_partners_by_phone(self, e164_numbers):
+    def _cx_partners_by_phone(self, e164_numbers, company=None):
         """``{number: partner}`` for numbers in E.164, matched on the indexed
         sanitized phone. When several contacts share a number, the commercial
         entity with open tickets wins, then the company, then the oldest. One
-        query (plus one when a number is ambiguous); read as superuser."""
+        query (plus one when a number is ambiguous); read as superuser.
+        ``company``: only its contacts and the shared ones (no company)."""
+        domain = [("phone_sanitized", "in", list(set(e164_numbers)))]
+        if company:
+            domain.append(("company_id", "in", [False, company.id]))
         partners = self.sudo().search_fetch(
-            [("phone_sanitized", "in", list(set(e164_numbers)))],
+            domain,
             ["phone_sanitized", "commercial_partner_id"],  # the two columns used, not the partner's hundred
             order="id",
         )
@@ -30,7 +34,8 @@ class ResPartner(models.Model):
             with_tickets = {
                 partner.id
                 for partner, in self.env["cx.ticket"].sudo()._read_group(
-                    [("commercial_partner_id", "in", candidates.commercial_partner_id.ids), ("is_closed", "=", False)],
+                    [("commercial_partner_id", "in", candidates.commercial_partner_id.ids), ("is_closed", "=", False)]
+                    + ([("company_id", "=", company.id)] if company else []),
                     ["commercial_partner_id"],
                 )
             }

@@ -60,6 +60,8 @@ class CxCall(models.Model):
     recording_path = fields.Char(string="Recording File", readonly=True, groups="cx_helpdesk.group_cx_supervisor")
     has_recording = fields.Boolean(compute="_compute_has_recording")
     recording_url = fields.Char(string="Recording Link", compute="_compute_has_recording")
+    listen_ids = fields.One2many("cx.call.listen", "call_id", string="Recording Listens", readonly=True,
+                                 groups="cx_helpdesk.group_cx_supervisor")
     ticket_id = fields.Many2one("cx.ticket", string="Ticket", index="btree_not_null", tracking=True)
     # the sales side: agents hand leads over without reading the pipeline
     lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", readonly=True, copy=False,
@@ -133,7 +135,7 @@ class CxCall(models.Model):
         }
         country = pbx.company_id.partner_id.country_id  # stored there; computed on the company
         customer_numbers = {self._cx_customer_number(s) for s in latest.values()} - {None}
-        partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country)
+        partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country, pbx.company_id)
         interfaces = set()
         for snapshot in latest.values():
             interfaces.add(self._cx_agent_key(snapshot))
@@ -258,62 +260,88 @@ class CxCall(models.Model):
     # BUSINESS: the agent's screen
     # ------------------------------------------------------------
 
-    def _cx_screen_pop_payload(self, event):
-        """What the caller panel shows for this call."""
+    def _cx_screen_pop_payload(self, event, user=None):
+        """What the caller panel shows for this call to ``user`` (by default
+        the current user)."""
         self.ensure_one()
-        return self._cx_panel_payloads([self._cx_panel(event)])[0]
+        return self._cx_panel_payloads([self._cx_panel(event, user or self.env.user)])[0]
 
-    def _cx_panel(self, event):
+    def _cx_panel(self, event, user=None):
+        """The panel of this call for ``user``, by default the call's agent."""
         self.ensure_one()
-        return {"event": event, "pbx": self.pbx_id, "linkedid": self.linkedid, "number": self.customer_number,
-                "partner": self.partner_id, "queue": self.queue, "team": self.team_id, "call": self}
+        return {"user": user or self.user_id, "event": event, "pbx": self.pbx_id, "linkedid": self.linkedid,
+                "number": self.customer_number, "partner": self.partner_id, "queue": self.queue,
+                "team": self.team_id, "call": self}
 
     @api.model
     def _cx_panel_payloads(self, panels):
         """The caller panels of many calls at once: who calls, their open
         tickets with their SLA (5 at most), their last calls (3). Each panel
-        is a dict: event, pbx, linkedid, number, partner, queue, team and call
-        (the call may not be recorded yet on the fast path: the panel then
-        names it by PBX and Linkedid). Two queries whatever the number of
-        panels, read as superuser: the panels go to the agents the PBX rings."""
-        commercial_ids = {_commercial(panel["partner"]).id for panel in panels if panel["partner"]}
-        tickets_by_customer, calls_by_customer = {}, {}
-        if commercial_ids:
-            Ticket = self.env["cx.ticket"].sudo()
-            Ticket.flush_model(["commercial_partner_id", "is_closed", "priority", "active"])
+        is a dict: user (the agent it is shown to), event, pbx, linkedid,
+        number, partner, queue, team and call (the call may not be recorded
+        yet on the fast path: the panel then names it by PBX and Linkedid).
+
+        A panel shows what its agent may read, and nothing else: the callers,
+        tickets and calls are those the agent's record rules let them read
+        (their companies; their own and their teams' unassigned tickets...).
+        The panels are built by the bridge as superuser, for many agents at
+        once: each agent's access is the ORM's own query under that agent's
+        rules (``_search`` as that user, so rules added or changed later
+        apply too, which SQL copying them would not), and the queries of
+        all the agents are sent as one statement. The rows allowed are then
+        read as superuser. A fixed number of queries whatever the number of
+        panels and agents (14 on the bridge's fast path, pinned by
+        test_screen_pop), once each agent's rules are in the registry's
+        cache: an agent's first panel in a process reads them, about seven
+        queries, again only after the registry's caches are cleared."""
+        self.env.flush_all()  # the statement below reads the tables (pending writes are flushed at commit anyway)
+        panels_by_user = {}
+        for panel in panels:
+            if panel["user"]:
+                panels_by_user.setdefault(panel["user"], []).append(panel)
+        parts = []
+        for user, user_panels in panels_by_user.items():
+            commercial_ids = list({_commercial(panel["partner"]).id for panel in user_panels if panel["partner"]})
+            partner_ids = list({panel["partner"].id for panel in user_panels if panel["partner"]})
+            ticket_ids = list({panel["call"].ticket_id.id for panel in user_panels if panel["call"] and panel["call"].ticket_id})
+            if partner_ids:
+                parts.append(self._cx_panel_rows_sql(user, "res.partner", [("id", "in", partner_ids)], "partner"))
+            if ticket_ids:
+                parts.append(self._cx_panel_rows_sql(user, "cx.ticket", [("id", "in", ticket_ids)], "call_ticket"))
+            if commercial_ids:
+                parts.append(self._cx_panel_rows_sql(
+                    user, "cx.ticket", [("commercial_partner_id", "in", commercial_ids), ("is_closed", "=", False)],
+                    "ticket", key="commercial_partner_id", rank_order=("priority", "id"), max_rank=5))
+                # the panel's own call is among the last ones: 4 for the 3 shown
+                parts.append(self._cx_panel_rows_sql(
+                    user, "cx.call", [("partner_id.commercial_partner_id", "in", commercial_ids)],
+                    "call", key="partner_id.commercial_partner_id", rank_order=("start_time", "id"), max_rank=4))
+        parts = [part for part in parts if part]
+        allowed = {"partner": set(), "call_ticket": set(), "ticket": {}, "call": {}}
+        if parts:
             rows = self.env.execute_query(SQL(
-                """SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY commercial_partner_id
-                                                                 ORDER BY priority DESC, id DESC) AS rank
-                                     FROM cx_ticket
-                                    WHERE commercial_partner_id IN %s AND is_closed IS NOT TRUE AND active IS TRUE) t
-                    WHERE rank <= 5""",
-                tuple(commercial_ids),
-            ))
-            for ticket in Ticket.browse([row[0] for row in rows]).sorted(lambda t: (t.priority, t.id), reverse=True):
-                tickets_by_customer.setdefault(ticket.commercial_partner_id.id, []).append(ticket)
-            self.flush_model(["partner_id", "start_time"])
-            self.env["res.partner"].flush_model(["commercial_partner_id"])
-            rows = self.env.execute_query(SQL(
-                """SELECT id, commercial_partner_id FROM (
-                       SELECT c.id, p.commercial_partner_id,
-                              row_number() OVER (PARTITION BY p.commercial_partner_id
-                                                 ORDER BY c.start_time DESC, c.id DESC) AS rank
-                         FROM cx_call c JOIN res_partner p ON p.id = c.partner_id
-                        WHERE p.commercial_partner_id IN %s) t
-                    WHERE rank <= 4""",
-                tuple(commercial_ids),
-            ))
-            calls = self.sudo().browse([row[0] for row in rows])
-            for call, (_id, commercial_id) in zip(calls, rows, strict=True):
-                calls_by_customer.setdefault(commercial_id, []).append(call)
-        sla_labels = dict(self.env["cx.ticket"]._fields["sla_status"]._description_selection(self.env))
+                "SELECT kind, user_id, id, key FROM (%s) allowed WHERE rank <= max_rank", SQL(" UNION ALL ").join(parts)))
+            for kind, user_id, record_id, key in rows:
+                if key is None:
+                    allowed[kind].add((user_id, record_id))
+                else:
+                    allowed[kind].setdefault((user_id, key), []).append(record_id)
+        Ticket = self.env["cx.ticket"].sudo()
+        tickets = Ticket.browse({ticket_id for ids in allowed["ticket"].values() for ticket_id in ids})
+        tickets.fetch(["number", "name", "stage_id", "sla_status", "priority"])
+        calls = self.sudo().browse({call_id for ids in allowed["call"].values() for call_id in ids})
+        calls.fetch(["linkedid", "start_time", "state", "user_id"])
+        sla_labels = dict(Ticket._fields["sla_status"]._description_selection(self.env))
         payloads = []
         for panel in panels:
-            partner, call, team = panel["partner"], panel["call"], panel["team"]
+            user, partner, call, team = panel["user"], panel["partner"], panel["call"], panel["team"]
+            if partner and (user.id, partner.id) not in allowed["partner"]:
+                partner = self.env["res.partner"]  # a caller this agent may not see: an unknown caller
             commercial = _commercial(partner)
-            last_calls = [
-                other for other in calls_by_customer.get(commercial.id, []) if other.linkedid != panel["linkedid"]
-            ][:3] if partner else []
+            open_tickets = Ticket.browse(allowed["ticket"].get((user.id, commercial.id), [])) if partner else Ticket
+            last_calls = self.sudo().browse(allowed["call"].get((user.id, commercial.id), [])) if partner else self.sudo()
+            last_calls = last_calls.filtered(lambda other, panel=panel: other.linkedid != panel["linkedid"])
+            call_ticket = call.ticket_id if call and (user.id, call.ticket_id.id) in allowed["call_ticket"] else Ticket
             payloads.append({
                 "event": panel["event"],
                 "call_id": call.id if call else False,
@@ -329,7 +357,7 @@ class CxCall(models.Model):
                 }
                 if partner
                 else False,
-                "ticket_id": call.ticket_id.id if call else False,
+                "ticket_id": call_ticket.id,
                 "open_tickets": [
                     {
                         "id": ticket.id,
@@ -339,15 +367,40 @@ class CxCall(models.Model):
                         "sla_status": ticket.sla_status,
                         "sla_label": sla_labels.get(ticket.sla_status),
                     }
-                    for ticket in (tickets_by_customer.get(commercial.id, []) if partner else [])
+                    for ticket in open_tickets.sorted(lambda t: (t.priority, t.id), reverse=True)
                 ],
                 "last_calls": [
                     {"id": other.id, "date": fields.Datetime.to_string(other.start_time), "state": other.state,
                      "agent": other.user_id.name}
-                    for other in last_calls
+                    for other in last_calls.sorted(lambda c: (c.start_time, c.id), reverse=True)[:3]
                 ],
             })
         return payloads
+
+    @api.model
+    def _cx_panel_rows_sql(self, user, model_name, domain, kind, key=None, rank_order=None, max_rank=1):
+        """The part of the panels' statement that lists the records of
+        ``domain`` ``user`` may read: rows (kind, user_id, id, key, rank,
+        max_rank), ranked within ``key`` (a field, or a many2one's field) by
+        ``rank_order`` descending. None when the user may not read the model
+        at all (no query: access rights and rules are cached)."""
+        Model = self.env[model_name].with_user(user)
+        if not Model.has_access("read"):
+            return None
+        query = Model._search(domain, active_test=kind not in ("partner", "call_ticket"))
+        table = query.table
+        if key and "." in key:
+            many2one, key = key.split(".")
+            comodel = Model._fields[many2one].comodel_name
+            table = query.join(query.table, many2one, self.env[comodel]._table, "id", "cx_panel_key")
+        key_sql = SQL.identifier(table, key) if key else SQL("NULL::int")
+        rank_sql = SQL("1")
+        if rank_order:
+            rank_sql = SQL("row_number() OVER (PARTITION BY %s ORDER BY %s)", key_sql, SQL(", ").join(
+                SQL("%s DESC", SQL.identifier(query.table, fname)) for fname in rank_order))
+        return query.subselect(
+            SQL("%s AS kind", kind), SQL("%s AS user_id", user.id), SQL.identifier(query.table, "id"),
+            SQL("%s AS key", key_sql), SQL("%s AS rank", rank_sql), SQL("%s AS max_rank", max_rank))
 
     @api.model
     def cx_panel_call_id(self, pbx_id, linkedid):
@@ -359,7 +412,7 @@ class CxCall(models.Model):
 
     def _cx_screen_pop(self, user, event):
         self.ensure_one()
-        user._bus_send("cx_telephony/screen_pop", self.with_user(user).sudo()._cx_screen_pop_payload(event))
+        user._bus_send("cx_telephony/screen_pop", self.sudo()._cx_screen_pop_payload(event, user))
 
     # ------------------------------------------------------------
     # ACTIONS

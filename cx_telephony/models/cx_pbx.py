@@ -34,8 +34,10 @@ class CxPbx(models.Model):
     username = fields.Char(string="AMI User", required=True, default="odoo")
     secret = fields.Char(string="AMI Secret", groups="base.group_system", copy=False)
     use_tls = fields.Boolean(string="TLS", help="AMI over TLS (manager.conf: tlsenable, port 5039 by default).")
+    # managers only: the PBX's own web server is not behind Odoo's access checks
     recording_base_url = fields.Char(
         string="Recordings Location",
+        groups="cx_helpdesk.group_cx_manager",
         help="Where the recordings are served from (the directory of MixMonitor's files, "
         "shared with Odoo or behind an internal web server). Odoo serves them to allowed users only.",
     )
@@ -296,7 +298,7 @@ class CxPbx(models.Model):
         agents = self.env["res.users"]._cx_find_agents({payload["interface"] for _kind, payload in signals})
         numbers = {payload.get("caller_number") for _kind, payload in signals} - {None}
         # the company's country is computed on res.company: read it where it is stored
-        partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.partner_id.country_id)
+        partners = self.env["res.partner"]._cx_find_callers(numbers, pbx.company_id.partner_id.country_id, pbx.company_id)
         calls = {
             call.linkedid: call
             for call in self.env["cx.call"].sudo().search(
@@ -312,6 +314,7 @@ class CxPbx(models.Model):
             call = calls.get(payload["linkedid"])
             queue = queues.get(payload.get("queue"))
             panels.append((agent, {
+                "user": agent,  # the panel shows what this agent may read
                 "event": SCREEN_POP_EVENTS[kind],
                 "pbx": pbx,
                 "linkedid": payload["linkedid"],

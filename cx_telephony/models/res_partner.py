@@ -31,17 +31,19 @@ class ResPartner(models.Model):
             partner.cx_call_count = counts.get(partner, 0)
 
     @api.model
-    def _cx_find_callers(self, numbers, country):
+    def _cx_find_callers(self, numbers, country, company):
         """``{raw number: partner}`` for the callers' numbers, normalised to
         E.164 with ``country`` (local forms like 0501234567 or 0912345678),
-        then matched as cx_helpdesk matches customers' numbers."""
+        then matched as cx_helpdesk matches customers' numbers, among the
+        contacts of ``company`` (the PBX's) and the shared ones: another
+        company's customer is not this PBX's caller."""
         normalized_numbers = {}
         for number in numbers:
             if number and (normalized := self._cx_e164(number, country)):
                 normalized_numbers[number] = normalized
         if not normalized_numbers:
             return {}
-        by_number = self._cx_partners_by_phone(normalized_numbers.values())
+        by_number = self._cx_partners_by_phone(normalized_numbers.values(), company=company)
         return {
             number: by_number[normalized]
             for number, normalized in normalized_numbers.items()

@@ -1,7 +1,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 AGENT_STATES = [
@@ -93,8 +93,30 @@ class ResUsers(models.Model):
         self.ensure_one()
         interface = self._cx_agent_interface()
         if not interface:
+            if self != self.env.user:
+                raise UserError(self.env._("%s has no phone extension: ask an administrator to set it on their user (Helpdesk tab).", self.name))
             raise UserError(self.env._("You have no phone extension: ask an administrator to set it on your user (Helpdesk tab)."))
         return interface
+
+    def _cx_check_agent_control(self):
+        """Raise AccessError unless the current user may change the queue
+        state of these agents: their own; as a supervisor, the agents of the
+        teams they lead; as a manager, the agents of their companies (they
+        name the team leaders anyway). Checked before anything reaches the
+        PBX. One query for a supervisor acting on others, none otherwise."""
+        user = self.env.user
+        others = self - user
+        if not others or self.env.su:
+            return
+        if user.has_group("cx_helpdesk.group_cx_manager"):
+            others = others.filtered(lambda agent: not (agent.sudo().company_ids & user.company_ids))
+        elif user.has_group("cx_helpdesk.group_cx_supervisor"):
+            led = self.env["cx.team"].sudo().search([("leader_id", "=", user.id)])
+            others -= led.member_ids
+        if others:
+            raise AccessError(self.env._(
+                "You may change your own queue state only, or, as a supervisor, that of the agents of the teams "
+                "you lead (not %s).", ", ".join(others.sudo().mapped("name"))))
 
     def _cx_queue_actions(self, action, **fields):
         interface = self._cx_require_agent_interface()
@@ -114,22 +136,29 @@ class ResUsers(models.Model):
         for user in self:
             user._bus_send("cx_telephony/agent_state", {"state": state, "reason": reason or False})
 
+    # the systray's actions act on the current user; a supervisor calls them
+    # on the agents of the teams they lead (checked first)
+
     def action_cx_queue_login(self):
+        self._cx_check_agent_control()
         self._cx_queue_actions("QueueAdd", Paused="false")
         self._cx_set_agent_state("available")
         return self.cx_agent_state
 
     def action_cx_queue_pause(self, reason="Break"):
+        self._cx_check_agent_control()
         self._cx_queue_actions("QueuePause", Paused="true", Reason=reason)
         self._cx_set_agent_state("paused", reason)
         return self.cx_agent_state
 
     def action_cx_queue_resume(self):
+        self._cx_check_agent_control()
         self._cx_queue_actions("QueuePause", Paused="false")
         self._cx_set_agent_state("available")
         return self.cx_agent_state
 
     def action_cx_queue_logout(self):
+        self._cx_check_agent_control()
         self._cx_queue_actions("QueueRemove")
         self._cx_set_agent_state("logged_out")
         return self.cx_agent_state

@@ -7,4 +7,5 @@ from . import (
     test_cx_pbx,
     test_i18n,
     test_screen_pop,
+    test_security,
 )

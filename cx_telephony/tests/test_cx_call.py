@@ -26,21 +26,21 @@ class TestCalls(CxTelephonyCommon):
     def test_caller_identification_saudi_and_sudan(self):
         Partner = self.env["res.partner"]
         saudi, sudan = self.env.ref("base.sa"), self.env.ref("base.sd")
-        found = Partner._cx_find_callers(["0501234567", "+966501234567", "00966501234567", "0555000000"], saudi)
+        found = Partner._cx_find_callers(["0501234567", "+966501234567", "00966501234567", "0555000000"], saudi, self.env.company)
         self.assertEqual(found, {"0501234567": self.saudi, "+966501234567": self.saudi, "00966501234567": self.saudi})
-        found = Partner._cx_find_callers(["0912345678", "+249912345678", "249912345678"], sudan)
+        found = Partner._cx_find_callers(["0912345678", "+249912345678", "249912345678"], sudan, self.env.company)
         self.assertEqual(set(found.values()), {self.sudanese})
         self.assertEqual(len(found), 3)
         # a Sudanese caller reaching the Saudi PBX in international form
-        self.assertEqual(Partner._cx_find_callers(["+249912345678"], saudi), {"+249912345678": self.sudanese})
+        self.assertEqual(Partner._cx_find_callers(["+249912345678"], saudi, self.env.company), {"+249912345678": self.sudanese})
 
     def test_ambiguous_number_prefers_company_with_open_tickets(self):
         company_a = self.env["res.partner"].create({"name": "A Co", "is_company": True, "phone": "+966112223344"})
         company_b = self.env["res.partner"].create({"name": "B Co", "is_company": True, "phone": "+966112223344"})
-        found = self.env["res.partner"]._cx_find_callers(["0112223344"], self.env.ref("base.sa"))
+        found = self.env["res.partner"]._cx_find_callers(["0112223344"], self.env.ref("base.sa"), self.env.company)
         self.assertEqual(found["0112223344"], company_a, "no tickets: the oldest")
         self._ticket(partner_id=company_b.id)
-        found = self.env["res.partner"]._cx_find_callers(["0112223344"], self.env.ref("base.sa"))
+        found = self.env["res.partner"]._cx_find_callers(["0112223344"], self.env.ref("base.sa"), self.env.company)
         self.assertEqual(found["0112223344"], company_b)
 
     def test_inbound_answered_call(self):

@@ -15,7 +15,7 @@ from .test_cx_call import replay
 
 class TestScreenPop(CxTelephonyCommon):
     def test_bridge_changes_pop_the_agents_screen(self):
-        ticket = self._ticket(partner_id=self.saudi.id)
+        ticket = self._ticket(partner_id=self.saudi.id, user_id=self.agent_1.id)
         tracker = CallTracker(internal_max_digits=4)
         changes = []
         for at, message in server_events("inbound_queue_answered"):
@@ -68,22 +68,37 @@ class TestScreenPop(CxTelephonyCommon):
                          "woken once committed")
 
     def test_panels_of_many_callers_in_a_few_queries(self):
-        """A burst of calls costs the same queries as one: 5 callers or 20."""
+        """A burst of calls costs the same queries as one: 5 callers ringing
+        5 agents or 20 ringing 20, each panel built with its agent's access
+        (once the agents' rules are cached, as in the long-lived pop writer)."""
         callers = self.env["res.partner"].create(
             [{"name": f"Caller {i}", "phone": f"+96650555{i:04d}"} for i in range(25)])
-        for caller in callers[::2]:
-            self._ticket(partner_id=caller.id)
-        for batch in (callers[:5], callers[5:]):
-            signals = [("agent_ringing", {"linkedid": f"many.{caller.id}", "interface": "Local/1001@agents/n",
-                                          "queue": "support", "caller_number": caller.phone}) for caller in batch]
-            sent = []
+        agents = self.env["res.users"].browse(
+            [self._new_agent(f"cx_burst_{i}", f"Burst Agent {i}", cx_extension=f"3{i:03d}").id for i in range(25)])
+        self.team_l1.member_ids |= agents
+        for index, caller in enumerate(callers):
+            if index % 2 == 0:  # the caller's ticket, the agent's own: on the panel
+                self._ticket(partner_id=caller.id, user_id=agents[index].id)
+            elif index % 3 == 0:  # a colleague's ticket: not on the panel
+                self._ticket(partner_id=caller.id, user_id=self.agent_2.id)
+
+        def signals(indexes):
+            return [("agent_ringing", {"linkedid": f"many.{i}", "interface": f"PJSIP/3{i:03d}", "queue": "support",
+                                       "caller_number": callers[i].phone}) for i in indexes]
+
+        with patch.object(type(self.env["res.users"]), "_bus_send", lambda *_args: None):
+            self.pbx._cx_bridge_notify(signals(range(25)))  # each agent's first panel reads their rules
+        for indexes in (range(5), range(5, 25)):
+            sent, burst = [], signals(indexes)
             self.env.invalidate_all()
-            with patch.object(type(self.env["res.users"]), "_bus_send", lambda _u, _k, payload, sent=sent: sent.append(payload)), \
-                    self.assertQueryCount(15):
-                self.pbx._cx_bridge_notify(signals)
-            self.assertEqual([payload["partner"]["id"] for payload in sent], batch.ids)
-            self.assertEqual([len(payload["open_tickets"]) for payload in sent],
-                             [int(caller in callers[::2]) for caller in batch])
+            with patch.object(type(self.env["res.users"]), "_bus_send",
+                              lambda user, _k, payload, sent=sent: sent.append((user, payload))), \
+                    self.assertQueryCount(14):
+                self.pbx._cx_bridge_notify(burst)
+            self.assertEqual([(user, payload["partner"]["id"]) for user, payload in sent],
+                             [(agents[i], callers[i].id) for i in indexes])
+            self.assertEqual([len(payload["open_tickets"]) for _user, payload in sent],
+                             [int(i % 2 == 0) for i in indexes])
 
     def test_payload(self):
         call = replay(self, "inbound_queue_answered")
