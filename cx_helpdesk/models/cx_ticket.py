@@ -113,8 +113,8 @@ class CxTicket(models.Model):
     close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index="btree_not_null")
     sla_ids = fields.One2many("cx.ticket.sla", "ticket_id", string="SLAs", copy=False)
     sla_status = fields.Selection(
-        [("none", "No SLA"), ("met", "Met"), ("paused", "Paused"), ("running", "On Track"),
-         ("at_risk", "At Risk"), ("breached", "Breached")],
+        [("none", "No SLA"), ("met", "Met"), ("unanswered", "Closed Unanswered"), ("paused", "Paused"),
+         ("running", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached")],
         string="SLA",
         compute="_compute_sla_status",
         store=True,
@@ -181,16 +181,19 @@ class CxTicket(models.Model):
             elif not ticket.lang:
                 ticket.lang = self.env.lang or "en_US"
 
-    @api.depends("sla_ids.status", "sla_ids.deadline")
+    @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.clock_started_at")
     def _compute_sla_status(self):
+        """The worst outcome of the ticket's lines: a breach stays on the
+        ticket even once its policy was replaced; lines replaced before any
+        outcome do not count."""
         for ticket in self:
-            lines = ticket.sla_ids
+            lines = ticket.sla_ids.filtered(lambda line: line.status != "replaced")
             if not lines:
                 ticket.sla_status = "none"
                 ticket.sla_deadline = False
                 continue
             ticket.sla_status = max(lines.mapped("status"), key=SLA_STATUS_SEVERITY.get)
-            deadlines = [line.deadline for line in lines if line.deadline and not line.reached_date]
+            deadlines = [line.deadline for line in lines if line.deadline and line.clock_started_at]
             ticket.sla_deadline = min(deadlines) if deadlines else False
 
     def _compute_access_url(self):
@@ -415,6 +418,9 @@ class CxTicket(models.Model):
         counted since the ticket was created), so a change of priority, team or
         type moves deadlines without losing time already consumed.
 
+        Lines of policies that no longer apply are never deleted: they end as
+        replaced, keeping their outcome (see ``cx.ticket.sla``).
+
         Cost: one query for the policies, one per many2many criterion, a
         handful per team for its calendar, one INSERT for the new lines:
         the same for 1 or 50 policies. ``fresh``: the tickets are being
@@ -426,7 +432,7 @@ class CxTicket(models.Model):
         Line = self.env["cx.ticket.sla"]
         policies = self.env["cx.sla.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
         matchers = [(policy, PolicyMatcher(policy)) for policy in policies]
-        to_remove = Line
+        to_replace = Line
         new_lines = []  # (ticket, policy, kind, seconds, stage, consumed_seconds or None)
         for ticket in self:
             if ticket.is_closed:
@@ -441,13 +447,15 @@ class CxTicket(models.Model):
             carried = {}
             existing = set()
             for line in ticket.sla_ids:
+                if line.replaced_date:
+                    continue
                 key = (line.policy_id.id, line.kind)
                 if not line.reached_date:
                     carried[line.kind] = max(carried.get(line.kind, 0.0), line.consumed_hours * 3600)
                 if key in wanted:
                     existing.add(key)
-                elif not line.reached_date:
-                    to_remove |= line
+                else:
+                    to_replace |= line
             for key, (policy, seconds, stage) in wanted.items():
                 if key in existing:
                     continue
@@ -455,8 +463,7 @@ class CxTicket(models.Model):
                 if kind == "first_response" and ticket.first_response_date:
                     continue
                 new_lines.append((ticket, policy, kind, seconds, stage, carried.get(kind)))
-        if to_remove:
-            to_remove.unlink()
+        to_replace._cx_replace(now)
         if not new_lines:
             return
         # working time already used by tickets created before now (re-matching)
@@ -509,7 +516,7 @@ class CxTicket(models.Model):
         """Pause, resume, reach or reopen the SLA clocks after a stage change;
         dates and the customer's rating request follow the closing stages.
         Called as superuser: SLA lines are system data."""
-        to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = self.env["cx.ticket.sla"]
+        to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = to_stop = self.env["cx.ticket.sla"]
         closed = self.env["cx.ticket"]
         reopened = self.env["cx.ticket"]
         for ticket in self:
@@ -519,10 +526,15 @@ class CxTicket(models.Model):
                 closed |= ticket
             elif not ticket.is_closed and old_stages[ticket].is_closed:
                 reopened |= ticket
-            for line in ticket.sla_ids:
+            for line in ticket.sla_ids.filtered(lambda line: not line.replaced_date):
                 if ticket.is_closed:
-                    # closing answers the customer and resolves: every clock stops
-                    if not line.reached_date:
+                    # closing resolves: every clock stops; a first response
+                    # is met only by a public answer
+                    if line.reached_date:
+                        continue
+                    if line.kind == "first_response" and not ticket.first_response_date:
+                        to_stop |= line
+                    else:
                         to_reach |= line
                     continue
                 paused = ticket._cx_sla_paused_for(line.policy_id)
@@ -539,11 +551,12 @@ class CxTicket(models.Model):
                         continue
                 if line.reached_date:
                     continue
-                if paused and line.clock_started_at:
+                if paused and (line.clock_started_at or line.status == "unanswered"):
                     to_pause |= line
                 elif not paused and not line.clock_started_at:
                     to_resume |= line
         to_reach._cx_reach(now)
+        to_stop._cx_stop_unanswered(now)
         to_pause._cx_pause(now)
         to_resume._cx_resume(now)
         to_reopen._cx_reopen(now)
