@@ -13,6 +13,7 @@ class CxSlaPolicy(models.Model):
     _name = "cx.sla.policy"
     _description = "SLA Policy"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)
@@ -21,7 +22,7 @@ class CxSlaPolicy(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
     # --- which tickets ---
-    team_ids = fields.Many2many("cx.team", string="Teams", help="Empty: every team.")
+    team_ids = fields.Many2many("cx.team", string="Teams", check_company=True, help="Empty: every team.")
     priority = fields.Selection(
         TICKET_PRIORITIES,
         string="Minimum Priority",
@@ -103,13 +104,15 @@ class CxSlaEscalation(models.Model):
     _name = "cx.sla.escalation"
     _description = "SLA Escalation Action"
     _order = "policy_id, trigger desc, sequence, id"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("cx.sla.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id")
     sequence = fields.Integer(default=10)
     trigger = fields.Selection(SLA_ESCALATION_TRIGGERS, required=True, default="breach")
     action = fields.Selection(SLA_ESCALATION_ACTIONS, required=True, default="notify")
-    team_id = fields.Many2one("cx.team", string="To Team")
-    user_id = fields.Many2one("res.users", string="To User", domain=[("share", "=", False)])
+    team_id = fields.Many2one("cx.team", string="To Team", check_company=True)
+    user_id = fields.Many2one("res.users", string="To User", domain=[("share", "=", False)], check_company=True)
     activity_type_id = fields.Many2one("mail.activity.type", string="Activity")
     activity_summary = fields.Char(translate=True)
 

@@ -17,6 +17,7 @@ class CxTeam(models.Model):
     _description = "Helpdesk Team"
     _inherit = ["mail.alias.mixin.optional", "mail.thread"]
     _order = "sequence, tier, name"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # FIELDS
@@ -62,6 +63,7 @@ class CxTeam(models.Model):
         "cx.team",
         string="Escalates To",
         domain="[('id', '!=', id), ('company_id', '=', company_id)]",
+        check_company=True,
         help="Team receiving the tickets this team escalates (the next tier).",
     )
     stage_ids = fields.Many2many("cx.ticket.stage", string="Stages")
@@ -234,10 +236,11 @@ class CxTeam(models.Model):
         return f"cx_team_rr_seq_{self.id}"
 
     def _cx_available_agents(self):
-        """Members who can take a ticket now: active, not on leave, under
-        their capacity. Returns ``(agents, open_counts)``; 2 queries."""
+        """Members who can take a ticket now: active, allowed in the team's
+        company, not on leave, under their capacity. Returns
+        ``(agents, open_counts)``; 3 queries."""
         self.ensure_one()
-        members = self.member_ids.filtered("active")
+        members = self.member_ids.filtered(lambda user: user.active and self.company_id in user.company_ids)
         if not members:
             return members, {}
         now = fields.Datetime.now()

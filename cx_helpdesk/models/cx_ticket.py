@@ -590,6 +590,15 @@ class CxTicket(models.Model):
             elif escalation.action == "reassign_team" and escalation.team_id != ticket.team_id:
                 ticket._cx_move_to_team(escalation.team_id, body, escalate=None)
             elif escalation.action == "reassign_user":
+                if ticket.company_id not in escalation.user_id.company_ids:
+                    raise UserError(
+                        self.env._(
+                            "%(user)s cannot work on ticket %(ticket)s: they have no access to %(company)s.",
+                            user=escalation.user_id.name,
+                            ticket=ticket.display_name,
+                            company=ticket.company_id.name,
+                        )
+                    )
                 if ticket.user_id:
                     ticket.message_subscribe(partner_ids=ticket.user_id.partner_id.ids)
                 ticket.user_id = escalation.user_id
@@ -615,6 +624,15 @@ class CxTicket(models.Model):
         had it stays a follower. ``escalate``: True (up a tier), False
         (back down) or None (an SLA reassignment)."""
         self.ensure_one()
+        if team.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s belongs to %(company)s: it cannot go to team %(team)s of another company.",
+                    ticket=self.display_name,
+                    company=self.company_id.name,
+                    team=team.name,
+                )
+            )
         previous_team, previous_agent = self.team_id, self.user_id
         if previous_agent:
             self.message_subscribe(partner_ids=previous_agent.partner_id.ids)
