@@ -69,6 +69,13 @@ class CxTicket(models.Model):
         related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
     )
     partner_name = fields.Char(related="partner_id.name", string="Customer Name")
+    partner_unverified = fields.Boolean(
+        string="Customer Not Verified",
+        copy=False,
+        readonly=True,
+        help="The customer was recognized only by the email address typed in the public request form, "
+        "which anyone can type: check who wrote before sharing anything about this contact.",
+    )
     email_from = fields.Char(
         string="Email", compute="_compute_partner_contact", store=True, readonly=False, help="The customer's email."
     )
@@ -261,6 +268,8 @@ class CxTicket(models.Model):
         if rematch:
             # time used so far, counted in the (old) team's working hours
             self.sudo().sla_ids._cx_checkpoint(now)
+        if "partner_id" in vals and "partner_unverified" not in vals:
+            vals = dict(vals, partner_unverified=False)  # an agent chose the customer
         previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
         old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
         result = super().write(vals)
@@ -660,6 +669,10 @@ class CxTicket(models.Model):
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid})
+
+    def action_confirm_customer(self):
+        """The agent checked that the customer is who the form says."""
+        self.write({"partner_unverified": False})
 
     def action_open_escalate(self):
         self.ensure_one()

@@ -2,7 +2,6 @@
 escalation, all with a frozen clock."""
 
 from datetime import datetime, timedelta
-
 from unittest.mock import patch
 
 from freezegun import freeze_time
