@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .cx_constants import SLA_ESCALATION_ACTIONS, SLA_ESCALATION_TRIGGERS, TICKET_CHANNELS, TICKET_PRIORITIES
 
@@ -79,6 +79,18 @@ class CxSlaPolicy(models.Model):
                 )
             if not 0 <= policy.warning_percent < 100:
                 raise ValidationError(self.env._("The warning threshold is a percentage between 0 and 99."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_outcomes(self):
+        """The SLA lines a policy met or breached are what reports count:
+        such a policy is archived, not deleted (its lines would go with it)."""
+        used = self.env["cx.ticket.sla"].sudo().search_count(
+            [("policy_id", "in", self.ids), ("status", "in", ("met", "breached"))], limit=1
+        )
+        if used:
+            raise UserError(
+                self.env._("SLA policies whose targets were already met or breached cannot be deleted: archive them.")
+            )
 
     # ------------------------------------------------------------
     # BUSINESS

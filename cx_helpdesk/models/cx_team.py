@@ -238,7 +238,7 @@ class CxTeam(models.Model):
     def _cx_available_agents(self):
         """Members who can take a ticket now: active, allowed in the team's
         company, not on leave, under their capacity. Returns
-        ``(agents, open_counts)``; 3 queries."""
+        ``(agents, open_counts)``; 2 or 3 queries."""
         self.ensure_one()
         members = self.member_ids.filtered(lambda user: user.active and self.company_id in user.company_ids)
         if not members:

@@ -405,3 +405,19 @@ class TestSla(CxHelpdeskCommon):
         self.assertTrue(bad_line.breach_done)
         self.assertEqual(bad_line.escalation_failures, 0)
         self.assertFalse(bad_line.escalation_error)
+
+    def test_policy_with_outcomes_is_archived_not_deleted(self):
+        with freeze_time(MONDAY_9):
+            ticket = self._ticket()
+        spare = self._policy(name="Never used", priority="3", first_response_hours=1)
+        self._run_cron(MONDAY_9 + timedelta(hours=5))  # the first response breached
+        with self.assertRaises(UserError):
+            self.policy.unlink()
+        self.assertEqual(self._sla(ticket, "first_response").status, "breached")
+        spare.unlink()
+        # archived: its lines stay, a re-match replaces them
+        self.policy.active = False
+        with freeze_time(MONDAY_9 + timedelta(hours=6)):
+            ticket.priority = "1"
+        self.assertEqual(sorted(ticket.sla_ids.mapped("status")), ["breached", "replaced"])
+        self.assertTrue(all(ticket.sla_ids.mapped("replaced_date")))
