@@ -1,13 +1,15 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import email_normalize, formataddr, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
+# a field humans do not see (hidden off screen): robots that fill every field give themselves away
+HONEYPOT_FIELD = "website"
 
 
 class CxHelpdeskPortal(CustomerPortal):
@@ -32,6 +34,7 @@ class CxHelpdeskPortal(CustomerPortal):
             "page_name": "cx_ticket_new",
             "teams": self._cx_portal_teams(),
             "ticket_types": request.env["cx.ticket.type"].sudo().search([]),
+            "max_upload_mb": request.env["cx.web.form.submission"]._cx_limit("upload_mb"),
             "error": kw.get("error") or {},
             "form": kw.get("form") or {},
         }
@@ -41,17 +44,33 @@ class CxHelpdeskPortal(CustomerPortal):
         files = [f for f in files if getattr(f, "filename", None)]
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(request.env._("At most %s files can be attached.", MAX_ATTACHMENTS))
+        max_total_mb = request.env["cx.web.form.submission"]._cx_limit("upload_mb")
         attachments = []
+        total = 0
         for upload in files:
             content = upload.read()
             if len(content) > MAX_ATTACHMENT_BYTES:
                 raise ValidationError(request.env._("%s is larger than 10 MB.", upload.filename))
+            total += len(content)
+            if max_total_mb and total > max_total_mb * 1024 * 1024:
+                raise ValidationError(request.env._("The files together are larger than %s MB.", max_total_mb))
             attachments.append((upload.filename, content))
         return attachments
 
-    def _cx_create_ticket(self, partner, channel, post, files):
+    def _cx_try_later(self):
+        """The page of a refused burst: status 429, nothing was created."""
+        minutes = request.env["cx.web.form.submission"]._cx_limit("minutes") or 60
+        return request.render(
+            "cx_helpdesk.portal_ticket_try_later",
+            {"minutes": minutes},
+            status=429,
+            headers=[("Retry-After", str(minutes * 60))],
+        )
+
+    def _cx_create_ticket(self, partner, channel, post, files, values=None, acknowledge=True):
         """Validate the form and create the ticket (sudo: customers cannot
-        create tickets directly). Returns (ticket, errors)."""
+        create tickets directly), with ``values`` added to the ticket's.
+        Returns (ticket, errors)."""
         errors = {}
         subject = (post.get("subject") or "").strip()
         description = (post.get("description") or "").strip()
@@ -90,6 +109,7 @@ class CxHelpdeskPortal(CustomerPortal):
                     "type_id": ticket_type.id,
                     "channel": channel,
                     "lang": partner.lang or request.env.lang,
+                    **(values or {}),
                 }
             )
         )
@@ -101,7 +121,8 @@ class CxHelpdeskPortal(CustomerPortal):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
-        ticket._cx_send_acknowledgement()
+        if acknowledge:
+            ticket._cx_send_acknowledgement()
         return ticket, {}
 
     # ------------------------------------------------------------
@@ -198,29 +219,63 @@ class CxHelpdeskPortal(CustomerPortal):
 
     @http.route(["/helpdesk"], type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=True)
     def public_new_ticket(self, **post):
+        """The request form of visitors who are not logged in.
+
+        Limited per client address and per typed email (see
+        ``cx.web.form.submission``); a typed email proves nothing, so a
+        request under the address of an existing contact is linked to it as
+        unverified, keeps the typed name and address, and the acknowledgement
+        goes to an address at most once an hour."""
         if not request.env.user._is_public():
             return request.redirect("/my/tickets/new")
         values = {"form_action": "/helpdesk", "public_form": True}
-        if request.httprequest.method == "POST":
-            name = (post.get("name") or "").strip()
-            email = email_normalize(post.get("email") or "")
-            errors = {}
-            if not name:
-                errors["name"] = request.env._("Your name, please.")
-            if not email:
-                errors["email"] = request.env._("A valid email address, so we can answer you.")
-            partner = request.env["res.partner"]
-            if not errors:
-                partner = request.env["cx.ticket"].sudo()._partner_find_from_emails_single(
-                    [f'"{name}" <{email}>'], no_create=False
-                )
-            ticket, ticket_errors = (None, {}) if errors else self._cx_create_ticket(
-                partner, "web_form", post, request.httprequest.files.getlist("attachments")
-            )
-            errors.update(ticket_errors)
-            if ticket:
-                return request.render("cx_helpdesk.portal_ticket_received", {"ticket": ticket})
-            values.update(self._cx_form_values(error=errors, form=post))
-        else:
+        if request.httprequest.method != "POST":
             values.update(self._cx_form_values())
-        return request.render("cx_helpdesk.portal_new_ticket", values)
+            return request.render("cx_helpdesk.portal_new_ticket", values)
+        Submission = request.env["cx.web.form.submission"].sudo()
+        if post.get(HONEYPOT_FIELD):
+            values.update(
+                self._cx_form_values(error={"form": request.env._("Your request could not be sent.")}, form=post)
+            )
+            return request.render("cx_helpdesk.portal_new_ticket", values, status=400)
+        remote_addr = request.httprequest.remote_addr or "unknown"
+        if Submission._cx_over_limit("remote_addr", remote_addr):
+            return self._cx_try_later()
+        name = (post.get("name") or "").strip()
+        email = email_normalize(post.get("email") or "")
+        errors = {}
+        if not name:
+            errors["name"] = request.env._("Your name, please.")
+        if not email:
+            errors["email"] = request.env._("A valid email address, so we can answer you.")
+        if errors:
+            values.update(self._cx_form_values(error=errors, form=post))
+            return request.render("cx_helpdesk.portal_new_ticket", values)
+        if Submission._cx_over_limit("email_normalized", email):
+            return self._cx_try_later()
+        Ticket = request.env["cx.ticket"].sudo()
+        typed = formataddr((name, email))
+        ticket_values = {}
+        partner = Ticket._partner_find_from_emails_single([typed], no_create=True)
+        if partner:
+            # anyone can type an address: the agent is told, and the visitor
+            # gets nothing of the contact
+            ticket_values = {"email_from": typed, "partner_unverified": True}
+        else:
+            partner = Ticket._partner_find_from_emails_single([typed], no_create=False)
+        acknowledge = not Submission._cx_acknowledged_recently(email)
+        ticket, errors = self._cx_create_ticket(
+            partner,
+            "web_form",
+            post,
+            request.httprequest.files.getlist("attachments"),
+            values=ticket_values,
+            acknowledge=acknowledge,
+        )
+        if not ticket:
+            values.update(self._cx_form_values(error=errors, form=post))
+            return request.render("cx_helpdesk.portal_new_ticket", values)
+        Submission.create(
+            {"remote_addr": remote_addr, "email_normalized": email, "ticket_id": ticket.id, "acknowledged": acknowledge}
+        )
+        return request.render("cx_helpdesk.portal_ticket_received", {"ticket": ticket})

@@ -7,6 +7,7 @@ from . import (
     cx_ticket_stage,
     cx_ticket_tag,
     cx_ticket_type,
+    cx_web_form_submission,
     mail_thread,
     res_company,
     res_config_settings,

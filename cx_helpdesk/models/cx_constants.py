@@ -41,10 +41,13 @@ SLA_STATUSES = [
     ("at_risk", "At risk"),
     ("met", "Met"),
     ("breached", "Breached"),
+    ("unanswered", "Closed Unanswered"),
+    ("replaced", "Replaced"),
 ]
 
-# a ticket shows the worst status of its SLA lines
-SLA_STATUS_SEVERITY = {"breached": 5, "at_risk": 4, "running": 3, "paused": 2, "met": 1}
+# a ticket shows the worst status of its SLA lines ("replaced" lines, which
+# stopped applying before any outcome, do not count)
+SLA_STATUS_SEVERITY = {"breached": 6, "at_risk": 5, "running": 4, "paused": 3, "unanswered": 2, "met": 1}
 
 SLA_ESCALATION_TRIGGERS = [
     ("warning", "At warning"),

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .cx_constants import SLA_ESCALATION_ACTIONS, SLA_ESCALATION_TRIGGERS, TICKET_CHANNELS, TICKET_PRIORITIES
 
@@ -13,6 +13,7 @@ class CxSlaPolicy(models.Model):
     _name = "cx.sla.policy"
     _description = "SLA Policy"
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)
@@ -21,7 +22,7 @@ class CxSlaPolicy(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
     # --- which tickets ---
-    team_ids = fields.Many2many("cx.team", string="Teams", help="Empty: every team.")
+    team_ids = fields.Many2many("cx.team", string="Teams", check_company=True, help="Empty: every team.")
     priority = fields.Selection(
         TICKET_PRIORITIES,
         string="Minimum Priority",
@@ -79,6 +80,18 @@ class CxSlaPolicy(models.Model):
             if not 0 <= policy.warning_percent < 100:
                 raise ValidationError(self.env._("The warning threshold is a percentage between 0 and 99."))
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_outcomes(self):
+        """The SLA lines a policy met or breached are what reports count:
+        such a policy is archived, not deleted (its lines would go with it)."""
+        used = self.env["cx.ticket.sla"].sudo().search_count(
+            [("policy_id", "in", self.ids), ("status", "in", ("met", "breached"))], limit=1
+        )
+        if used:
+            raise UserError(
+                self.env._("SLA policies whose targets were already met or breached cannot be deleted: archive them.")
+            )
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
@@ -103,13 +116,15 @@ class CxSlaEscalation(models.Model):
     _name = "cx.sla.escalation"
     _description = "SLA Escalation Action"
     _order = "policy_id, trigger desc, sequence, id"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("cx.sla.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id")
     sequence = fields.Integer(default=10)
     trigger = fields.Selection(SLA_ESCALATION_TRIGGERS, required=True, default="breach")
     action = fields.Selection(SLA_ESCALATION_ACTIONS, required=True, default="notify")
-    team_id = fields.Many2one("cx.team", string="To Team")
-    user_id = fields.Many2one("res.users", string="To User", domain=[("share", "=", False)])
+    team_id = fields.Many2one("cx.team", string="To Team", check_company=True)
+    user_id = fields.Many2one("res.users", string="To User", domain=[("share", "=", False)], check_company=True)
     activity_type_id = fields.Many2one("mail.activity.type", string="Activity")
     activity_summary = fields.Char(translate=True)
 

@@ -17,6 +17,7 @@ class CxTeam(models.Model):
     _description = "Helpdesk Team"
     _inherit = ["mail.alias.mixin.optional", "mail.thread"]
     _order = "sequence, tier, name"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # FIELDS
@@ -62,6 +63,7 @@ class CxTeam(models.Model):
         "cx.team",
         string="Escalates To",
         domain="[('id', '!=', id), ('company_id', '=', company_id)]",
+        check_company=True,
         help="Team receiving the tickets this team escalates (the next tier).",
     )
     stage_ids = fields.Many2many("cx.ticket.stage", string="Stages")
@@ -234,10 +236,11 @@ class CxTeam(models.Model):
         return f"cx_team_rr_seq_{self.id}"
 
     def _cx_available_agents(self):
-        """Members who can take a ticket now: active, not on leave, under
-        their capacity. Returns ``(agents, open_counts)``; 2 queries."""
+        """Members who can take a ticket now: active, allowed in the team's
+        company, not on leave, under their capacity. Returns
+        ``(agents, open_counts)``; 2 or 3 queries."""
         self.ensure_one()
-        members = self.member_ids.filtered("active")
+        members = self.member_ids.filtered(lambda user: user.active and self.company_id in user.company_ids)
         if not members:
             return members, {}
         now = fields.Datetime.now()
@@ -262,13 +265,29 @@ class CxTeam(models.Model):
         )
         return available, open_counts
 
+    def _cx_lock_routing(self):
+        """Serialize the routings of this team that depend on the agents'
+        open tickets (load, skills, capacity).
+
+        A no-op UPDATE of the team's row: a concurrent routing waits for this
+        transaction, then fails with a serialization error because the row
+        changed after its snapshot (Odoo's transactions are REPEATABLE READ,
+        so a lock alone would let it count the loads as they were before this
+        transaction). Odoo retries requests and crons on that error, and the
+        retry counts the tickets this transaction assigned. One query."""
+        self.env.cr.execute(SQL("UPDATE cx_team SET write_date = write_date WHERE id = %s", self.id))
+
     def _cx_route(self, tickets):
         """Assign an agent to each of ``tickets`` (of this team, without agent)
         by the team's method. Returns ``{ticket: user}``; tickets no agent can
-        take stay unassigned."""
+        take stay unassigned. Round robin without capacities runs in parallel
+        (a sequence gives the turns); the other routings lock the team
+        (:meth:`_cx_lock_routing`)."""
         self.ensure_one()
         if self.assignment_method == "manual" or not tickets:
             return {}
+        if self.assignment_method != "round_robin" or any(self.member_ids.mapped("cx_ticket_capacity")):
+            self._cx_lock_routing()
         agents, open_counts = self._cx_available_agents()
         if not agents:
             return {}

@@ -69,6 +69,13 @@ class CxTicket(models.Model):
         related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
     )
     partner_name = fields.Char(related="partner_id.name", string="Customer Name")
+    partner_unverified = fields.Boolean(
+        string="Customer Not Verified",
+        copy=False,
+        readonly=True,
+        help="The customer was recognized only by the email address typed in the public request form, "
+        "which anyone can type: check who wrote before sharing anything about this contact.",
+    )
     email_from = fields.Char(
         string="Email", compute="_compute_partner_contact", store=True, readonly=False, help="The customer's email."
     )
@@ -113,8 +120,8 @@ class CxTicket(models.Model):
     close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index="btree_not_null")
     sla_ids = fields.One2many("cx.ticket.sla", "ticket_id", string="SLAs", copy=False)
     sla_status = fields.Selection(
-        [("none", "No SLA"), ("met", "Met"), ("paused", "Paused"), ("running", "On Track"),
-         ("at_risk", "At Risk"), ("breached", "Breached")],
+        [("none", "No SLA"), ("met", "Met"), ("unanswered", "Closed Unanswered"), ("paused", "Paused"),
+         ("running", "On Track"), ("at_risk", "At Risk"), ("breached", "Breached")],
         string="SLA",
         compute="_compute_sla_status",
         store=True,
@@ -181,16 +188,19 @@ class CxTicket(models.Model):
             elif not ticket.lang:
                 ticket.lang = self.env.lang or "en_US"
 
-    @api.depends("sla_ids.status", "sla_ids.deadline")
+    @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.clock_started_at")
     def _compute_sla_status(self):
+        """The worst outcome of the ticket's lines: a breach stays on the
+        ticket even once its policy was replaced; lines replaced before any
+        outcome do not count."""
         for ticket in self:
-            lines = ticket.sla_ids
+            lines = ticket.sla_ids.filtered(lambda line: line.status != "replaced")
             if not lines:
                 ticket.sla_status = "none"
                 ticket.sla_deadline = False
                 continue
             ticket.sla_status = max(lines.mapped("status"), key=SLA_STATUS_SEVERITY.get)
-            deadlines = [line.deadline for line in lines if line.deadline and not line.reached_date]
+            deadlines = [line.deadline for line in lines if line.deadline and line.clock_started_at]
             ticket.sla_deadline = min(deadlines) if deadlines else False
 
     def _compute_access_url(self):
@@ -258,6 +268,8 @@ class CxTicket(models.Model):
         if rematch:
             # time used so far, counted in the (old) team's working hours
             self.sudo().sla_ids._cx_checkpoint(now)
+        if "partner_id" in vals and "partner_unverified" not in vals:
+            vals = dict(vals, partner_unverified=False)  # an agent chose the customer
         previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
         old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
         result = super().write(vals)
@@ -415,6 +427,9 @@ class CxTicket(models.Model):
         counted since the ticket was created), so a change of priority, team or
         type moves deadlines without losing time already consumed.
 
+        Lines of policies that no longer apply are never deleted: they end as
+        replaced, keeping their outcome (see ``cx.ticket.sla``).
+
         Cost: one query for the policies, one per many2many criterion, a
         handful per team for its calendar, one INSERT for the new lines:
         the same for 1 or 50 policies. ``fresh``: the tickets are being
@@ -426,7 +441,7 @@ class CxTicket(models.Model):
         Line = self.env["cx.ticket.sla"]
         policies = self.env["cx.sla.policy"].sudo().search([("company_id", "in", self.company_id.ids)])
         matchers = [(policy, PolicyMatcher(policy)) for policy in policies]
-        to_remove = Line
+        to_replace = Line
         new_lines = []  # (ticket, policy, kind, seconds, stage, consumed_seconds or None)
         for ticket in self:
             if ticket.is_closed:
@@ -441,13 +456,15 @@ class CxTicket(models.Model):
             carried = {}
             existing = set()
             for line in ticket.sla_ids:
+                if line.replaced_date:
+                    continue
                 key = (line.policy_id.id, line.kind)
                 if not line.reached_date:
                     carried[line.kind] = max(carried.get(line.kind, 0.0), line.consumed_hours * 3600)
                 if key in wanted:
                     existing.add(key)
-                elif not line.reached_date:
-                    to_remove |= line
+                else:
+                    to_replace |= line
             for key, (policy, seconds, stage) in wanted.items():
                 if key in existing:
                     continue
@@ -455,8 +472,7 @@ class CxTicket(models.Model):
                 if kind == "first_response" and ticket.first_response_date:
                     continue
                 new_lines.append((ticket, policy, kind, seconds, stage, carried.get(kind)))
-        if to_remove:
-            to_remove.unlink()
+        to_replace._cx_replace(now)
         if not new_lines:
             return
         # working time already used by tickets created before now (re-matching)
@@ -509,7 +525,7 @@ class CxTicket(models.Model):
         """Pause, resume, reach or reopen the SLA clocks after a stage change;
         dates and the customer's rating request follow the closing stages.
         Called as superuser: SLA lines are system data."""
-        to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = self.env["cx.ticket.sla"]
+        to_pause = to_resume = to_reach = to_reopen = to_reopen_paused = to_stop = self.env["cx.ticket.sla"]
         closed = self.env["cx.ticket"]
         reopened = self.env["cx.ticket"]
         for ticket in self:
@@ -519,10 +535,15 @@ class CxTicket(models.Model):
                 closed |= ticket
             elif not ticket.is_closed and old_stages[ticket].is_closed:
                 reopened |= ticket
-            for line in ticket.sla_ids:
+            for line in ticket.sla_ids.filtered(lambda line: not line.replaced_date):
                 if ticket.is_closed:
-                    # closing answers the customer and resolves: every clock stops
-                    if not line.reached_date:
+                    # closing resolves: every clock stops; a first response
+                    # is met only by a public answer
+                    if line.reached_date:
+                        continue
+                    if line.kind == "first_response" and not ticket.first_response_date:
+                        to_stop |= line
+                    else:
                         to_reach |= line
                     continue
                 paused = ticket._cx_sla_paused_for(line.policy_id)
@@ -539,11 +560,12 @@ class CxTicket(models.Model):
                         continue
                 if line.reached_date:
                     continue
-                if paused and line.clock_started_at:
+                if paused and (line.clock_started_at or line.status == "unanswered"):
                     to_pause |= line
                 elif not paused and not line.clock_started_at:
                     to_resume |= line
         to_reach._cx_reach(now)
+        to_stop._cx_stop_unanswered(now)
         to_pause._cx_pause(now)
         to_resume._cx_resume(now)
         to_reopen._cx_reopen(now)
@@ -577,6 +599,15 @@ class CxTicket(models.Model):
             elif escalation.action == "reassign_team" and escalation.team_id != ticket.team_id:
                 ticket._cx_move_to_team(escalation.team_id, body, escalate=None)
             elif escalation.action == "reassign_user":
+                if ticket.company_id not in escalation.user_id.company_ids:
+                    raise UserError(
+                        self.env._(
+                            "%(user)s cannot work on ticket %(ticket)s: they have no access to %(company)s.",
+                            user=escalation.user_id.name,
+                            ticket=ticket.display_name,
+                            company=ticket.company_id.name,
+                        )
+                    )
                 if ticket.user_id:
                     ticket.message_subscribe(partner_ids=ticket.user_id.partner_id.ids)
                 ticket.user_id = escalation.user_id
@@ -602,6 +633,15 @@ class CxTicket(models.Model):
         had it stays a follower. ``escalate``: True (up a tier), False
         (back down) or None (an SLA reassignment)."""
         self.ensure_one()
+        if team.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s belongs to %(company)s: it cannot go to team %(team)s of another company.",
+                    ticket=self.display_name,
+                    company=self.company_id.name,
+                    team=team.name,
+                )
+            )
         previous_team, previous_agent = self.team_id, self.user_id
         if previous_agent:
             self.message_subscribe(partner_ids=previous_agent.partner_id.ids)
@@ -629,6 +669,10 @@ class CxTicket(models.Model):
 
     def action_assign_to_me(self):
         self.write({"user_id": self.env.uid})
+
+    def action_confirm_customer(self):
+        """The agent checked that the customer is who the form says."""
+        self.write({"partner_unverified": False})
 
     def action_open_escalate(self):
         self.ensure_one()

@@ -1,4 +1,6 @@
+import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -6,6 +8,13 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from .cx_constants import SLA_STATUSES, SLA_TARGET_KINDS
+
+_logger = logging.getLogger(__name__)
+
+# a line whose escalation failed is tried again after this delay, doubled at
+# each new failure up to a day
+ESCALATION_RETRY_DELAY = timedelta(minutes=10)
+ESCALATION_RETRY_MAX_DELAY = timedelta(days=1)
 
 
 class CxTicketSla(models.Model):
@@ -17,6 +26,16 @@ class CxTicketSla(models.Model):
     ``warning_deadline`` derived from it. ``next_check_at`` is the next instant
     the escalation cron must look at the line (null when nothing is due), on a
     partial index: the cron reads only due lines.
+
+    Lines are records the KPIs count, so none is ever deleted. A line ends
+    ``met`` or ``breached`` when its target is reached; when a change of the
+    ticket (team, priority, type, tags...) makes its policy stop applying, it
+    gets a ``replaced_date`` and keeps its outcome: ``breached`` if its target
+    time was already used up, ``met`` if it had been reached in time, else
+    ``replaced`` (no outcome: the time used goes on in the line that follows).
+    A first-response target of a ticket closed before any public answer ends
+    ``unanswered`` (or ``breached`` when overdue), never ``met``; it runs again
+    if the ticket is reopened. Compliance counts ``met`` and ``breached``.
     """
 
     _name = "cx.ticket.sla"
@@ -43,6 +62,12 @@ class CxTicketSla(models.Model):
     warning_done = fields.Boolean(help="The warning escalations ran.")
     breach_done = fields.Boolean(help="The breach escalations ran.")
     next_check_at = fields.Datetime()
+    replaced_date = fields.Datetime(
+        string="Replaced On",
+        help="When a change of the ticket made this policy stop applying; the line keeps its outcome.",
+    )
+    escalation_error = fields.Char(help="Why the last escalation of this line failed; it is tried again later.")
+    escalation_failures = fields.Integer(help="Escalation attempts that failed in a row.")
 
     _next_check_at_idx = models.Index("(next_check_at) WHERE next_check_at IS NOT NULL")
 
@@ -114,7 +139,9 @@ class CxTicketSla(models.Model):
         return {"status": status, "next_check_at": min(checks) if checks else False}
 
     def _cx_pause(self, now):
-        lines = self.filtered(lambda line: line.clock_started_at and not line.reached_date)
+        lines = self.filtered(
+            lambda line: (line.clock_started_at or line.status == "unanswered") and not line.reached_date
+        )
         lines._cx_checkpoint(now)
         lines.write(
             {
@@ -133,7 +160,7 @@ class CxTicketSla(models.Model):
 
     def _cx_reach(self, now):
         """The target is reached at ``now``: met if within the target time."""
-        lines = self.filtered(lambda line: not line.reached_date)
+        lines = self.filtered(lambda line: not line.reached_date and not line.replaced_date)
         lines._cx_checkpoint(now)
         for line in lines:
             met = line.consumed_hours <= line.target_hours + 1e-6
@@ -145,6 +172,35 @@ class CxTicketSla(models.Model):
                     "next_check_at": False,
                 }
             )
+
+    def _cx_overdue(self):
+        self.ensure_one()
+        return self.status == "breached" or self.consumed_hours > self.target_hours + 1e-6
+
+    def _cx_stop_unanswered(self, now):
+        """The ticket closes before any public answer: the first-response
+        clock stops, ``unanswered`` or ``breached`` (never met)."""
+        lines = self.filtered(lambda line: not line.reached_date and not line.replaced_date)
+        lines._cx_checkpoint(now)
+        for line in lines:
+            line.write(
+                {
+                    "clock_started_at": False,
+                    "status": "breached" if line._cx_overdue() else "unanswered",
+                    "next_check_at": False,
+                }
+            )
+
+    def _cx_replace(self, now):
+        """The lines' policies no longer apply to their tickets: stop them,
+        keeping their outcome (see the class docstring)."""
+        lines = self.filtered(lambda line: not line.replaced_date)
+        lines._cx_checkpoint(now)
+        for line in lines:
+            vals = {"replaced_date": now, "clock_started_at": False, "next_check_at": False}
+            if not line.reached_date:
+                vals["status"] = "breached" if line._cx_overdue() else "replaced"
+            line.write(vals)
 
     def _cx_reopen(self, now, paused=False):
         """A reached resolution target is no longer reached (ticket reopened):
@@ -165,15 +221,46 @@ class CxTicketSla(models.Model):
         Reads only due lines through the partial index on ``next_check_at``
         (nothing due: one index probe). Inside the cron it commits after each
         batch and re-triggers itself when its time is up, so a long backlog is
-        processed in pieces and a crash loses at most one batch.
+        processed in pieces and a crash loses at most one batch. A line whose
+        escalation fails is rolled back alone, logged, and tried again later
+        (see :meth:`_cx_escalate_isolated`): the others still fire.
         """
         now = fields.Datetime.now()
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         while lines := self.sudo().search([("next_check_at", "<=", now)], order="next_check_at, id", limit=batch_size):
-            lines._cx_escalate(now)
+            lines._cx_escalate_isolated(now)
             if in_cron and not self.env["ir.cron"]._commit_progress(len(lines)):
                 self.env.ref("cx_helpdesk.ir_cron_sla_escalate")._trigger()
                 return
+
+    def _cx_escalate_isolated(self, now):
+        """:meth:`_cx_escalate` in one savepoint for the batch; when something
+        in it fails, again with a savepoint per line. A failing line is logged
+        and postponed (``next_check_at`` moves past ``now`` by a delay that
+        doubles at each failure): no run picks it again before then, and the
+        cron's loop moves on."""
+        failed = self.browse()
+        try:
+            with self.env.cr.savepoint():
+                self._cx_escalate(now)
+        except Exception:
+            # whatever an action raises, only its own line waits
+            for line in self:
+                try:
+                    with self.env.cr.savepoint():
+                        line._cx_escalate(now)
+                except Exception as error:
+                    _logger.exception("SLA escalation of line %s (ticket %s) failed", line.id, line.ticket_id.id)
+                    delay = min(ESCALATION_RETRY_DELAY * 2**line.escalation_failures, ESCALATION_RETRY_MAX_DELAY)
+                    line.write(
+                        {
+                            "next_check_at": now + delay,
+                            "escalation_error": (str(error) or repr(error))[:500],
+                            "escalation_failures": line.escalation_failures + 1,
+                        }
+                    )
+                    failed |= line
+        (self - failed).filtered("escalation_failures").write({"escalation_error": False, "escalation_failures": 0})
 
     def _cx_escalate(self, now):
         """Mark the due lines at risk or breached and run their escalations.

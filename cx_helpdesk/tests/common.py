@@ -91,6 +91,7 @@ class CxHelpdeskCommon(TransactionCase):
         return self.env["cx.ticket"].create(values)
 
     def _sla(self, ticket, kind):
-        lines = ticket.sla_ids.filtered(lambda line: line.kind == kind)
+        """The current line of ``kind`` (lines of replaced policies stay on the ticket)."""
+        lines = ticket.sla_ids.filtered(lambda line: line.kind == kind and not line.replaced_date)
         self.assertEqual(len(lines), 1, f"one {kind} line expected")
         return lines

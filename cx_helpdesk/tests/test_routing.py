@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 from odoo import fields
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
 from .common import CxHelpdeskCommon
@@ -147,6 +148,64 @@ class TestRoutingConcurrency(TransactionCase):
                 cr.execute("SELECT user_id, count(*) FROM cx_ticket WHERE team_id = %s GROUP BY user_id", [team_id])
                 counts = dict(cr.fetchall())
             self.assertEqual(counts, dict.fromkeys(agent_ids, 5))
+        finally:
+            with registry.cursor() as cr:
+                cr.execute("DELETE FROM cx_ticket WHERE team_id = %s", [team_id])
+                env = self.env(cr=cr)
+                env["cx.team"].browse(team_id).unlink()
+                env["res.users"].browse(agent_ids).unlink()
+                cr.commit()
+
+    def test_parallel_capacity_is_respected(self):
+        """20 tickets in parallel transactions for 4 agents who take 3 open
+        tickets each: 12 assigned, 3 per agent, 8 waiting. Each transaction
+        runs as Odoo runs a request: retried on a serialization failure."""
+        registry = self.registry
+        with registry.cursor() as cr:
+            env = self.env(cr=cr)
+            agents = env["res.users"].create(
+                [
+                    {
+                        "name": f"Capacity agent {i}",
+                        "login": f"cx_capacity_{i}",
+                        "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)],
+                        "cx_ticket_capacity": 3,
+                    }
+                    for i in range(4)
+                ]
+            )
+            team = env["cx.team"].create({"name": "Capacity team", "assignment_method": "load", "member_ids": [(6, 0, agents.ids)]})
+            cr.commit()
+            team_id, agent_ids = team.id, agents.ids
+
+        barrier = threading.Barrier(20)
+        errors = []
+
+        def create_ticket(index):
+            try:
+                with registry.cursor() as cr:
+                    env = self.env(cr=cr)
+                    barrier.wait(timeout=30)
+
+                    def create():
+                        env["cx.ticket"].create({"name": f"Capacity {index}", "team_id": team_id})
+                        env.cr.commit()
+
+                    retrying(create, env)
+            except Exception as error:
+                errors.append(error)
+
+        try:
+            threads = [threading.Thread(target=create_ticket, args=(i,)) for i in range(20)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=180)
+            self.assertFalse(errors)
+            with registry.cursor() as cr:
+                cr.execute("SELECT user_id, count(*) FROM cx_ticket WHERE team_id = %s GROUP BY user_id", [team_id])
+                counts = dict(cr.fetchall())
+            self.assertEqual(counts, {**dict.fromkeys(agent_ids, 3), None: 8})
         finally:
             with registry.cursor() as cr:
                 cr.execute("DELETE FROM cx_ticket WHERE team_id = %s", [team_id])

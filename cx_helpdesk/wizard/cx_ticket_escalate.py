@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class CxTicketEscalate(models.TransientModel):
     _name = "cx.ticket.escalate"
     _description = "Escalate a Ticket to Another Tier"
+    _check_company_auto = True
 
     ticket_id = fields.Many2one("cx.ticket", required=True, ondelete="cascade")
     direction = fields.Selection([("up", "Escalate"), ("down", "Send back")], required=True, default="up")
@@ -17,6 +18,7 @@ class CxTicketEscalate(models.TransientModel):
         precompute=True,
         required=True,
         domain="[('id', '!=', current_team_id), ('company_id', '=', company_id)]",
+        check_company=True,
     )
     current_team_id = fields.Many2one(related="ticket_id.team_id")
     company_id = fields.Many2one(related="ticket_id.company_id")
