@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.cx_telephony.tools.call_tracker import merge_snapshot
+
 CALL_STATES = [
     ("ringing", "Ringing"),
     ("queued", "In Queue"),
@@ -118,8 +120,10 @@ class CxCall(models.Model):
     def _cx_apply_snapshots(self, pbx, snapshots):
         """Create or update the calls of ``pbx`` from call-tracker snapshots
         (see cx_telephony/tools/call_tracker.py). Idempotent: the same
-        snapshots applied twice change nothing. A handful of queries per
-        batch, whatever its size. Returns the calls."""
+        snapshots applied twice change nothing. What is recorded is never
+        overwritten with less (``merge_snapshot``: a bridge restarted in the
+        middle of a call knows less of it). A handful of queries per batch,
+        whatever its size. Returns the calls."""
         latest = {}
         for snapshot in snapshots:
             latest[snapshot["linkedid"]] = snapshot
@@ -131,6 +135,8 @@ class CxCall(models.Model):
         existing = {
             call.linkedid: call for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(latest))])
         }
+        for linkedid, call in existing.items():
+            latest[linkedid] = merge_snapshot(call._cx_recorded_snapshot(), latest[linkedid])
         country = pbx.company_id.partner_id.country_id  # stored there; computed on the company
         customer_numbers = {self._cx_customer_number(s) for s in latest.values()} - {None}
         partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country)
@@ -146,7 +152,8 @@ class CxCall(models.Model):
             call = existing.get(linkedid)
             values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
             if call:
-                if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES:
+                if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES \
+                        and not call.answered_time:
                     newly_unanswered |= call
                 changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
                 if changed:
@@ -160,6 +167,34 @@ class CxCall(models.Model):
             call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
         return self.browse(call_ids)
+
+    def _cx_recorded_snapshot(self):
+        """What is recorded of this call, as a call-tracker snapshot (the
+        keys ``merge_snapshot`` needs; unknown values are None)."""
+        self.ensure_one()
+        return {
+            "linkedid": self.linkedid,
+            "direction": self.direction,
+            "state": self.state,
+            "caller_number": self.caller_number or None,
+            "caller_name": self.caller_name or None,
+            "called_number": self.called_number or None,
+            "queue": self.queue or None,
+            "agent_interface": self.agent_interface or None,
+            "start_time": self.start_time or None,
+            "queued_time": self.queued_time or None,
+            "answered_time": self.answered_time or None,
+            "end_time": self.end_time or None,
+            # 0 is what an unknown duration is stored as
+            "ring_seconds": self.ring_seconds or None,
+            "wait_seconds": self.wait_seconds or None,
+            "talk_seconds": self.talk_seconds or None,
+            "hold_seconds": self.hold_seconds or 0,
+            "hangup_cause": self.hangup_cause or None,
+            "hangup_cause_text": self.hangup_cause_text or None,
+            "recording": self.sudo().recording_path or None,
+            "ended": bool(self.end_time),
+        }
 
     @api.model
     def _cx_customer_number(self, snapshot):
@@ -216,7 +251,10 @@ class CxCall(models.Model):
             "hangup_cause": snapshot.get("hangup_cause") or 0,
             "hangup_cause_text": snapshot.get("hangup_cause_text"),
             "recording_path": snapshot.get("recording"),
-            "missed_agent_ids": [(6, 0, [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents])],
+            "missed_agent_ids": [(6, 0, list(dict.fromkeys(
+                (call.missed_agent_ids.ids if call else [])
+                + [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents]
+            )))],
         }
         if not values["start_time"]:
             values["start_time"] = call.start_time if call else fields.Datetime.now()
@@ -229,13 +267,14 @@ class CxCall(models.Model):
             values["team_id"] = queue.team_id.id
         elif agent and not (call and call.team_id) and agent.cx_team_ids:
             values["team_id"] = agent.cx_team_ids[:1].id
-        transfers = snapshot.get("transfers") or []
-        known = len(call.transfer_ids) if call else 0
-        if len(transfers) > known:
+        # a restarted bridge knows the transfers it saw only: each one recorded once
+        known = {(transfer.kind, transfer.at) for transfer in call.transfer_ids} if call else set()
+        transfers = [t for t in snapshot.get("transfers") or [] if (t["kind"], _naive(t.get("at"))) not in known]
+        if transfers:
             values["transfer_ids"] = [
                 (0, 0, {"kind": t["kind"], "result": t.get("result"), "from_party": t.get("from"),
                         "to_party": t.get("to"), "at": _naive(t.get("at"))})
-                for t in transfers[known:]
+                for t in transfers
             ]
         return values
 
