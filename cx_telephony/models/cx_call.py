@@ -50,6 +50,11 @@ class CxCall(models.Model):
     queued_time = fields.Datetime()
     answered_time = fields.Datetime()
     end_time = fields.Datetime()
+    end_time_estimated = fields.Boolean(
+        string="End Time Estimated", readonly=True,
+        help="The call ended while the AMI bridge was away: its end is when the bridge came back "
+        "(the PBX's CDR file, when set, gives the exact one).",
+    )
     ring_seconds = fields.Float(string="Ring Time (s)")
     wait_seconds = fields.Float(string="Wait in Queue (s)")
     talk_seconds = fields.Float(string="Talk Time (s)")
@@ -152,8 +157,9 @@ class CxCall(models.Model):
             call = existing.get(linkedid)
             values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
             if call:
+                # an end estimated at a reconnection: the PBX's CDRs decide first (cx.pbx, live_calls)
                 if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES \
-                        and not call.answered_time:
+                        and not call.answered_time and not values["end_time_estimated"]:
                     newly_unanswered |= call
                 changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
                 if changed:
@@ -163,7 +169,7 @@ class CxCall(models.Model):
                 to_create.append(values)
         if to_create:
             created = Call.create(to_create)
-            newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES)
+            newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES and not c.end_time_estimated)
             call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
         return self.browse(call_ids)
@@ -185,6 +191,7 @@ class CxCall(models.Model):
             "queued_time": self.queued_time or None,
             "answered_time": self.answered_time or None,
             "end_time": self.end_time or None,
+            "end_estimated": self.end_time_estimated,
             # 0 is what an unknown duration is stored as
             "ring_seconds": self.ring_seconds or None,
             "wait_seconds": self.wait_seconds or None,
@@ -244,6 +251,7 @@ class CxCall(models.Model):
             "queued_time": _naive(snapshot.get("queued_time")),
             "answered_time": _naive(snapshot.get("answered_time")),
             "end_time": _naive(snapshot.get("end_time")),
+            "end_time_estimated": bool(snapshot.get("end_estimated")),
             "ring_seconds": snapshot.get("ring_seconds") or 0,
             "wait_seconds": snapshot.get("wait_seconds") or 0,
             "talk_seconds": snapshot.get("talk_seconds") or 0,

@@ -281,6 +281,12 @@ class CxPbx(models.Model):
             elif kind == "live_calls":
                 pbx._cx_import_cdr_calls(payload["linkedids"])
                 pbx._cx_close_stale_calls(payload["linkedids"], payload["at"])
+                # the calls the bridge ended at this reconnection, the CDRs read: still unanswered, called back
+                ended = self.env["cx.call"].sudo().search([
+                    ("pbx_id", "=", pbx.id), ("linkedid", "in", payload.get("ended") or []),
+                    ("state", "in", ("missed", "abandoned")),
+                ])
+                ended._cx_schedule_callbacks()
             elif kind == "originate":
                 pbx._cx_originate_outcome(payload)
         members = [payload for kind, payload in changes if kind == "member_status"]
@@ -294,8 +300,9 @@ class CxPbx(models.Model):
 
     def _cx_import_cdr_calls(self, live_linkedids):
         """Read the CDR file from where it was left: record the calls that
-        happened while the bridge was away (each once, keyed by Linkedid) and
-        close the open ones it tells the end of. The live calls are left to
+        happened while the bridge was away (each once, keyed by Linkedid),
+        close the open ones it tells the end of and correct the ends estimated
+        at a reconnection. The live calls are left to
         the event stream. Returns the calls recorded or closed."""
         self.ensure_one()
         Call = self.env["cx.call"].sudo()
@@ -319,7 +326,7 @@ class CxPbx(models.Model):
         snapshots = []
         for linkedid, snapshot in cdr_calls.items():
             call = recorded.get(linkedid)
-            if call and call.end_time:
+            if call and call.end_time and not call.end_time_estimated:
                 continue  # followed to its end by the event stream
             if call:
                 # whole seconds: the start the stream recorded is the precise one
@@ -339,12 +346,14 @@ class CxPbx(models.Model):
             [("pbx_id", "=", self.id), ("state", "in", ("ringing", "queued", "answered")), ("linkedid", "not in", live_linkedids)]
         )
         for call in open_calls:
-            call.write(
-                {
-                    "state": "completed" if call.state == "answered" else ("abandoned" if call.queued_time or call.queue else "missed"),
-                    "end_time": at,
-                }
-            )
+            values = {
+                "state": "completed" if call.state == "answered" else ("abandoned" if call.queued_time or call.queue else "missed"),
+                "end_time": at,
+                "end_time_estimated": True,
+            }
+            if call.state == "answered" and call.answered_time and not call.talk_seconds:
+                values["talk_seconds"] = max((at - call.answered_time).total_seconds(), 0)
+            call.write(values)
             call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
         open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()
 

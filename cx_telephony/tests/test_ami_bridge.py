@@ -473,19 +473,33 @@ class TestBridgeRecovery(CxTelephonyCommon):
         self.assertAlmostEqual(recorded["talk_seconds"], (recorded["end_time"] - recorded["answered_time"]).total_seconds())
 
     def test_calls_made_while_the_bridge_was_stopped_come_from_the_cdr_file(self):
-        day = datetime(2026, 11, 23, 15, 22, 0)
+        """Master.csv read at each reconnection: the calls the bridge never saw
+        recorded once each, the ones it left open closed at their real end."""
+        events = server_events("inbound_queue_answered")
+        day = events[0][0].replace(microsecond=0) - timedelta(seconds=7)  # the capture's CDRs, 15:22:07 to 15:22:13, at its time
         at = lambda seconds: day + timedelta(seconds=seconds)  # noqa: E731
         path = os.path.join(tempfile.mkdtemp(), "Master.csv")
-        fatima = '"Fatima Alharbi" <+966501234567>'
+
+        def queue_call(linkedid, offset, agent="1001"):
+            """The rows Asterisk 22 wrote for the queue call of inbound_queue_answered."""
+            base, fatima = linkedid.split(".")[0], '"Fatima Alharbi" <+966501234567>'
+            number = int(linkedid.split(".")[1])
+            return [
+                cdr_row(f"{base}.{number + 3}", linkedid, "+966501234567", agent, "agents",
+                        f"Local/{agent}@agents-00000001;2", "", "Hangup", "", at(offset + 7), at(offset + 8),
+                        at(offset + 13), "ANSWERED", fatima),
+                cdr_row(linkedid, linkedid, "+966501234567", "hold", "customer", "Local/support@incoming-00000000;1", "",
+                        "Wait", "20", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
+                cdr_row(f"{base}.{number + 1}", linkedid, "+966501234567", "support", "incoming",
+                        "Local/support@incoming-00000000;2", f"Local/{agent}@agents-00000001;1", "Queue",
+                        "support,t,,,60", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
+            ]
+
         rows = [
-            # the answered queue call of inbound_queue_answered, as Asterisk 22 wrote its CDRs
-            cdr_row("1795447327.3", "1795447327.0", "+966501234567", "1001", "agents", "Local/1001@agents-00000001;2",
-                    "", "Hangup", "", at(7), at(8), at(13), "ANSWERED", fatima),
-            cdr_row("1795447327.0", "1795447327.0", "+966501234567", "hold", "customer",
-                    "Local/support@incoming-00000000;1", "", "Wait", "20", at(7), at(7), at(13), "ANSWERED", fatima),
-            cdr_row("1795447327.1", "1795447327.0", "+966501234567", "support", "incoming",
-                    "Local/support@incoming-00000000;2", "Local/1001@agents-00000001;1", "Queue", "support,t,,,60",
-                    at(7), at(7), at(13), "ANSWERED", fatima),
+            # the call the stream followed, queued, until a disconnection: answered meanwhile
+            *queue_call("1795447327.0", 0),
+            # a call made while the bridge was stopped
+            *queue_call("1795447700.0", 300),
             # abandoned in the queue
             cdr_row("1795447341.5", "1795447341.4", "0912345678", "empty", "incoming", "Local/empty@incoming-00000002;2",
                     "", "Queue", "empty,,,,60", at(21), at(21), at(25), "ANSWERED"),
@@ -504,22 +518,34 @@ class TestBridgeRecovery(CxTelephonyCommon):
             master.writelines(rows)
             master.write(torn[:40])  # being written
         self.pbx.cdr_csv_path = path
+        # the stream: a call queued, the connection lost (ended at the reconnection, abandoned for now), a call queued
+        back = at(3600)
+        tracker = CallTracker(internal_max_digits=4)
+        ringing = next(i for i, (_at, message) in enumerate(events) if message["Event"] == "AgentCalled")
+        snapshots = [p for when, m in events[: ringing + 1] for kind, p in tracker.handle(m, when) if kind == "call"]
+        snapshots += [p for kind, p in tracker.reconcile([], back) if kind == "call"]
         queued_at = at(110) + timedelta(microseconds=123000)
-        self.env["cx.call"]._cx_apply_snapshots(self.pbx, [{
-            "linkedid": "1795447400.0", "state": "queued", "queue": "support", "caller_number": "+966501234567",
-            "start_time": queued_at, "queued_time": queued_at,
-        }])
-        back = datetime(2026, 11, 23, 16, 0, 0)
-        self.pbx._cx_bridge_apply([("live_calls", {"linkedids": ["1795447500.0"], "at": back})])
+        snapshots.append({"linkedid": "1795447400.0", "state": "queued", "queue": "support",
+                          "caller_number": "+966501234567", "start_time": queued_at, "queued_time": queued_at})
+        self.env["cx.call"]._cx_apply_snapshots(self.pbx, snapshots)
+        followed = self.env["cx.call"].search([("linkedid", "=", "1795447327.0")])
+        self.assertEqual((followed.state, followed.end_time, followed.end_time_estimated, followed.activity_ids),
+                         ("abandoned", back, True, self.env["mail.activity"]), "no callback before the CDRs are read")
+
+        self.pbx._cx_bridge_apply([("live_calls", {"linkedids": ["1795447500.0"], "ended": ["1795447327.0"],
+                                                   "at": back})])
         calls = {call.linkedid: call for call in self.env["cx.call"].search([("pbx_id", "=", self.pbx.id)])}
-        self.assertEqual(set(calls), {"1795447327.0", "1795447341.4", "1795447400.0"})
-        answered = calls["1795447327.0"]
-        self.assertEqual((answered.state, answered.user_id, answered.team_id, answered.partner_id, answered.queue),
+        self.assertEqual(set(calls), {"1795447327.0", "1795447700.0", "1795447341.4", "1795447400.0"})
+        self.assertEqual((followed.state, followed.end_time, followed.end_time_estimated, followed.start_time),
+                         ("completed", at(13), False, events[1][0]), "the CDR's end; the stream's precise start")
+        self.assertEqual((followed.answered_time, followed.user_id, followed.talk_seconds), (at(8), self.agent_1, 5))
+        imported = calls["1795447700.0"]
+        self.assertEqual((imported.state, imported.user_id, imported.team_id, imported.partner_id, imported.queue),
                          ("completed", self.agent_1, self.team_l1, self.saudi, "support"))
-        self.assertEqual((answered.start_time, answered.answered_time, answered.end_time, answered.talk_seconds),
-                         (at(7), at(8), at(13), 5))
-        self.assertFalse(answered.activity_ids)
-        self.assertIn("CDR", answered.message_ids[:1].body)
+        self.assertEqual((imported.start_time, imported.answered_time, imported.end_time, imported.talk_seconds),
+                         (at(307), at(308), at(313), 5))
+        self.assertFalse((imported | followed).activity_ids, "answered: no callback")
+        self.assertIn("CDR", imported.message_ids[:1].body)
         abandoned = calls["1795447341.4"]
         self.assertEqual((abandoned.state, abandoned.queue, abandoned.caller_number, len(abandoned.activity_ids)),
                          ("abandoned", "empty", "0912345678", 1))
@@ -533,6 +559,19 @@ class TestBridgeRecovery(CxTelephonyCommon):
         self.pbx.sudo().cdr_csv_position = 0
         self.pbx._cx_bridge_apply([("live_calls", {"linkedids": [], "at": back})])
         calls = self.env["cx.call"].search([("pbx_id", "=", self.pbx.id)])
-        self.assertEqual(sorted(calls.mapped("linkedid")),
-                         ["1795447327.0", "1795447341.4", "1795447400.0", "1795447500.0", "1795447600.0"])
+        self.assertEqual(sorted(calls.mapped("linkedid")), ["1795447327.0", "1795447341.4", "1795447400.0",
+                                                            "1795447500.0", "1795447600.0", "1795447700.0"])
         self.assertEqual(len(calls.activity_ids), 3, "one callback per unanswered call")
+
+    def test_a_call_ended_during_a_disconnection_without_cdr_is_called_back_once(self):
+        events = server_events("inbound_queue_abandoned")
+        tracker = CallTracker(internal_max_digits=4)
+        joined = next(i for i, (_at, message) in enumerate(events) if message["Event"] == "QueueCallerJoin")
+        snapshots = [p for when, m in events[: joined + 1] for kind, p in tracker.handle(m, when) if kind == "call"]
+        back = events[-1][0] + timedelta(minutes=5)
+        snapshots += [p for kind, p in tracker.reconcile([], back) if kind == "call"]
+        self.pbx._cx_bridge_apply([("call", snapshot) for snapshot in snapshots]
+                                  + [("live_calls", {"linkedids": [], "ended": ["1795447341.4"], "at": back})])
+        call = self.env["cx.call"].search([("linkedid", "=", "1795447341.4")])
+        self.assertEqual((call.state, call.end_time, call.end_time_estimated, len(call.activity_ids)),
+                         ("abandoned", back, True, 1))

@@ -155,12 +155,15 @@ class PbxSession:
                 live.add(message.get("Uniqueid"))
                 linkedids.add(message.get("Linkedid"))
                 self._fold(message)
+        ended = []
         for change in self.tracker.reconcile(live, _now()):
             self.bridge.emit(self.pbx_id, change)
+            ended.append(change[1]["linkedid"])
         for message in await self._list("QueueStatus") or []:
             if message.get("Event") in ("QueueMember", "QueueEntry"):
                 self._fold(message)
-        self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "at": _now()}))
+        self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "ended": ended,
+                                                      "at": _now()}))
 
     async def originate(self, action_id, fields):
         """Send an Originate (click-to-dial); its outcome arrives as an event."""

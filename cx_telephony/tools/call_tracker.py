@@ -110,6 +110,7 @@ class CallState:
         self.recording = None
         self.transfers = []
         self.ended = False
+        self.end_estimated = False  # ended while the bridge was away: the end is when it came back
 
     @property
     def in_queue(self):
@@ -141,6 +142,7 @@ class CallState:
             "transfers": [dict(transfer) for transfer in self.transfers],
             "legs": sorted(self.legs),
             "ended": self.ended,
+            "end_estimated": self.end_estimated,
         }
 
 
@@ -581,12 +583,14 @@ class CallTracker:
 
     def reconcile(self, live_uniqueids, at):
         """End the calls none of whose legs is in ``live_uniqueids`` (the
-        channels CoreShowChannels lists after a reconnect)."""
+        channels CoreShowChannels lists after a reconnect), at ``at``: an
+        estimated end (``end_estimated``), the CDRs may tell the real one."""
         live = set(live_uniqueids)
         changes = []
         for call in list(self.calls.values()):
             call.live_legs &= live
             if not call.live_legs:
+                call.end_estimated = True
                 changes += self._end(call, at)
         return changes
 
@@ -625,6 +629,9 @@ def merge_snapshot(known, new):
     for key in ("start_time", "queued_time", "end_time"):
         times = [value for value in (known.get(key), new.get(key)) if not _empty(value)]
         merged[key] = min(times) if times else None
+    # an end estimated at a reconnection gives way to a real one, always earlier
+    source = known if merged["end_time"] and merged["end_time"] == known.get("end_time") else new
+    merged["end_estimated"] = bool(merged["end_time"] and source.get("end_estimated"))
     merged["answered_time"] = known.get("answered_time") or new.get("answered_time")
     merged["hold_seconds"] = max(known.get("hold_seconds") or 0, new.get("hold_seconds") or 0)
     merged["missed_agents"] = list(dict.fromkeys([*(known.get("missed_agents") or []),
