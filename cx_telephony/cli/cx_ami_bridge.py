@@ -61,6 +61,10 @@ class CxAmiBridge(Command):
         except JournalLocked as error:
             pop_writer.close()
             raise SystemExit(f"cx_ami_bridge: {error}: one bridge per database") from None
+        legacy_spill = os.path.join(config["data_dir"], f"cx_ami_bridge_{dbname}.jsonl")
+        if os.path.exists(legacy_spill):
+            _logger.warning("AMI bridge: %s changes of %s taken into the journal",
+                            bridge.journal.adopt_spill_file(legacy_spill), legacy_spill)
 
         async def main():
             loop = asyncio.get_running_loop()

@@ -16,7 +16,7 @@ import unittest
 from datetime import datetime, timedelta
 
 from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
-from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
+from odoo.addons.cx_telephony.tools.call_tracker import CallTracker, merge_snapshot
 from odoo.addons.cx_telephony.tools.journal import ChangeJournal, JournalLocked
 from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
 
@@ -284,12 +284,50 @@ class TestChangeJournal(unittest.TestCase):
         self.assertEqual(seen, list(range(10)))
         self.assertEqual(os.path.getsize(self.path), 0)
 
+    def test_the_former_spill_file_is_taken_over(self):
+        spill = os.path.join(os.path.dirname(self.path), "cx_ami_bridge_db.jsonl")
+        with open(spill, "w", encoding="utf-8") as lines:
+            lines.write('[1, ["call", {"n": 1, "at": {"__datetime__": "2026-11-23T09:00:00.250000"}}]]\n')
+        journal = ChangeJournal(self.path)
+        self.assertEqual(journal.adopt_spill_file(spill), 1)
+        self.assertFalse(os.path.exists(spill))
+        self.assertEqual(journal.take(5), [(1, ("call", {"n": 1, "at": datetime(2026, 11, 23, 9, 0, 0, 250000)}))])
+
     def test_one_bridge_per_journal(self):
         journal = ChangeJournal(self.path)
         with self.assertRaises(JournalLocked):
             ChangeJournal(self.path)
         journal.close()
         ChangeJournal(self.path).close()
+
+
+class TestMergeSnapshot(unittest.TestCase):
+    at = datetime(2026, 11, 23, 9, 0, 0, 250000)
+
+    def test_what_is_known_is_never_replaced_with_less(self):
+        at = self.at
+        known = {"state": "answered", "caller_number": "+966501234567", "queue": "support", "start_time": at,
+                 "answered_time": at + timedelta(seconds=2), "agent_interface": "Local/1001@agents/n"}
+        restarted = {"state": "missed", "caller_number": None, "queue": None, "agent_interface": None,
+                     "start_time": at + timedelta(seconds=33), "end_time": at + timedelta(seconds=40), "ended": True}
+        merged = merge_snapshot(known, restarted)
+        self.assertEqual((merged["state"], merged["caller_number"], merged["queue"], merged["agent_interface"]),
+                         ("completed", "+966501234567", "support", "Local/1001@agents/n"))
+        self.assertEqual((merged["start_time"], merged["answered_time"], merged["talk_seconds"]),
+                         (at, at + timedelta(seconds=2), 38))
+        self.assertEqual(merge_snapshot(merged, restarted), merged, "idempotent")
+
+    def test_unanswered_ends_and_estimated_ends(self):
+        at = self.at
+        self.assertEqual(merge_snapshot({"state": "abandoned"}, {"state": "missed"})["state"], "abandoned")
+        self.assertEqual(merge_snapshot({"state": "queued", "queue": "support"}, {"state": "missed"})["state"],
+                         "abandoned")
+        self.assertEqual(merge_snapshot({"state": "missed"}, {"state": "ringing"})["state"], "missed")
+        estimated = {"state": "completed", "end_time": at, "end_estimated": True}
+        real = merge_snapshot(estimated, {"state": "completed", "end_time": at + timedelta(seconds=5)})
+        self.assertEqual((real["end_time"], real["end_estimated"]), (at + timedelta(seconds=5), False))
+        self.assertEqual(merge_snapshot(real, estimated)["end_time"], at + timedelta(seconds=5))
+        self.assertEqual(merge_snapshot({"end_time": at}, {"end_time": at + timedelta(seconds=1)})["end_time"], at)
 
 
 class TestBridgeFaults(unittest.TestCase):
@@ -528,7 +566,7 @@ class TestBridgeRecovery(CxTelephonyCommon):
         snapshots.append({"linkedid": "1795447400.0", "state": "queued", "queue": "support",
                           "caller_number": "+966501234567", "start_time": queued_at, "queued_time": queued_at})
         self.env["cx.call"]._cx_apply_snapshots(self.pbx, snapshots)
-        followed = self.env["cx.call"].search([("linkedid", "=", "1795447327.0")])
+        followed = self.env["cx.call"].search([("pbx_id", "=", self.pbx.id), ("linkedid", "=", "1795447327.0")])
         self.assertEqual((followed.state, followed.end_time, followed.end_time_estimated, followed.activity_ids),
                          ("abandoned", back, True, self.env["mail.activity"]), "no callback before the CDRs are read")
 
@@ -572,6 +610,6 @@ class TestBridgeRecovery(CxTelephonyCommon):
         snapshots += [p for kind, p in tracker.reconcile([], back) if kind == "call"]
         self.pbx._cx_bridge_apply([("call", snapshot) for snapshot in snapshots]
                                   + [("live_calls", {"linkedids": [], "ended": ["1795447341.4"], "at": back})])
-        call = self.env["cx.call"].search([("linkedid", "=", "1795447341.4")])
+        call = self.env["cx.call"].search([("pbx_id", "=", self.pbx.id), ("linkedid", "=", "1795447341.4")])
         self.assertEqual((call.state, call.end_time, call.end_time_estimated, len(call.activity_ids)),
                          ("abandoned", back, True, 1))

@@ -617,7 +617,8 @@ def merge_snapshot(known, new):
     - an empty value never replaces a known one;
     - the start, queue and end times keep the earliest known, the answer
       time the first known (a bridge that came in the middle of a call dates
-      it from the first event it saw);
+      it from the first event it saw); a real end replaces one estimated at
+      a reconnection;
     - the state never goes back: an answered call is never missed or
       abandoned (it is completed once it ended), an ended call never rings.
 
@@ -626,12 +627,15 @@ def merge_snapshot(known, new):
     for key, value in known.items():
         if _empty(merged.get(key)) and not _empty(value):
             merged[key] = value
-    for key in ("start_time", "queued_time", "end_time"):
+    for key in ("start_time", "queued_time"):
         times = [value for value in (known.get(key), new.get(key)) if not _empty(value)]
         merged[key] = min(times) if times else None
-    # an end estimated at a reconnection gives way to a real one, always earlier
-    source = known if merged["end_time"] and merged["end_time"] == known.get("end_time") else new
-    merged["end_estimated"] = bool(merged["end_time"] and source.get("end_estimated"))
+    # an end estimated at a reconnection gives way to a real one; of two alike, the earliest
+    ends = [source for source in (known, new) if not _empty(source.get("end_time"))]
+    real = [source for source in ends if not source.get("end_estimated")]
+    end = min(real or ends, key=lambda source: source["end_time"]) if ends else {}
+    merged["end_time"] = end.get("end_time")
+    merged["end_estimated"] = bool(end.get("end_estimated"))
     merged["answered_time"] = known.get("answered_time") or new.get("answered_time")
     merged["hold_seconds"] = max(known.get("hold_seconds") or 0, new.get("hold_seconds") or 0)
     merged["missed_agents"] = list(dict.fromkeys([*(known.get("missed_agents") or []),
@@ -645,7 +649,7 @@ def merge_snapshot(known, new):
         merged["state"] = max(states, key=lambda state: STATE_RANK.get(state, 0))
         if merged["state"] == "missed" and (merged.get("queue") or merged.get("queued_time")):
             merged["state"] = "abandoned"  # a queue call no agent took
-    if merged["state"] == "completed" and _empty(merged.get("talk_seconds")) and merged["answered_time"] \
+    if merged.get("state") == "completed" and _empty(merged.get("talk_seconds")) and merged["answered_time"] \
             and merged["end_time"]:
         merged["talk_seconds"] = max((merged["end_time"] - merged["answered_time"]).total_seconds(), 0)
     return merged

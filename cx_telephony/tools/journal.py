@@ -178,6 +178,19 @@ class ChangeJournal:
         self.memory.extend(head)
         self.on_disk_only = len(pending) - len(head)
 
+    def adopt_spill_file(self, path):
+        """Take over the spill file of the bridge's former buffer (JSON lines
+        ``[pbx_id, change]``, written past 10,000 changes and never read back
+        by the process that wrote it): its changes are appended, the file
+        removed. Returns how many."""
+        with open(path, encoding="utf-8") as spill:
+            entries = [json.loads(line, object_hook=_json_hook) for line in spill if line.strip()]
+        for pbx_id, change in entries:
+            self.append(pbx_id, _decode(change))
+        self.sync()
+        os.remove(path)
+        return len(entries)
+
     def abandon(self):
         """Release the file as a killed process does: no sync, no commit
         (tests simulate a crash with it)."""
