@@ -13,7 +13,7 @@ import textwrap
 import threading
 import time
 import unittest
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker, merge_snapshot
@@ -269,7 +269,12 @@ class TestChangeJournal(unittest.TestCase):
         journal.abandon()
         with open(self.path, "a", encoding="utf-8") as torn:
             torn.write('{"s":2,"p":1,"c":["call",{"n"')
-        self.assertEqual(ChangeJournal(self.path).take(5), [(1, ("call", {"n": 1}))])
+        again = ChangeJournal(self.path)
+        self.assertEqual(again.take(5), [(1, ("call", {"n": 1}))])
+        again.append(1, ("call", {"n": 3}))
+        again.abandon()
+        self.assertEqual(ChangeJournal(self.path).take(5), [(1, ("call", {"n": 1})), (1, ("call", {"n": 3}))],
+                         "the change after a torn line is not lost with it")
 
     def test_more_than_memory_holds_comes_back_in_order(self):
         journal = ChangeJournal(self.path, max_memory=3)
@@ -452,6 +457,23 @@ def cdr_row(uniqueid, linkedid, src, dst, dcontext, channel, dstchannel, lastapp
     return ",".join(columns) + "\n"
 
 
+def queue_call(at, linkedid, offset, agent="1001"):
+    """The rows Asterisk 22 wrote for the queue call of inbound_queue_answered
+    (``at(seconds)``: the times; the call lasts from ``offset`` + 7 to + 13)."""
+    base, fatima = linkedid.split(".")[0], '"Fatima Alharbi" <+966501234567>'
+    number = int(linkedid.split(".")[1])
+    return [
+        cdr_row(f"{base}.{number + 3}", linkedid, "+966501234567", agent, "agents",
+                f"Local/{agent}@agents-00000001;2", "", "Hangup", "", at(offset + 7), at(offset + 8),
+                at(offset + 13), "ANSWERED", fatima),
+        cdr_row(linkedid, linkedid, "+966501234567", "hold", "customer", "Local/support@incoming-00000000;1", "",
+                "Wait", "20", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
+        cdr_row(f"{base}.{number + 1}", linkedid, "+966501234567", "support", "incoming",
+                "Local/support@incoming-00000000;2", f"Local/{agent}@agents-00000001;1", "Queue",
+                "support,t,,,60", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
+    ]
+
+
 class TestBridgeRecovery(CxTelephonyCommon):
     """What a bridge restarted in the middle of calls, or after calls it never
     saw, records: never less than what was known, each call once."""
@@ -518,26 +540,11 @@ class TestBridgeRecovery(CxTelephonyCommon):
         at = lambda seconds: day + timedelta(seconds=seconds)  # noqa: E731
         path = os.path.join(tempfile.mkdtemp(), "Master.csv")
 
-        def queue_call(linkedid, offset, agent="1001"):
-            """The rows Asterisk 22 wrote for the queue call of inbound_queue_answered."""
-            base, fatima = linkedid.split(".")[0], '"Fatima Alharbi" <+966501234567>'
-            number = int(linkedid.split(".")[1])
-            return [
-                cdr_row(f"{base}.{number + 3}", linkedid, "+966501234567", agent, "agents",
-                        f"Local/{agent}@agents-00000001;2", "", "Hangup", "", at(offset + 7), at(offset + 8),
-                        at(offset + 13), "ANSWERED", fatima),
-                cdr_row(linkedid, linkedid, "+966501234567", "hold", "customer", "Local/support@incoming-00000000;1", "",
-                        "Wait", "20", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
-                cdr_row(f"{base}.{number + 1}", linkedid, "+966501234567", "support", "incoming",
-                        "Local/support@incoming-00000000;2", f"Local/{agent}@agents-00000001;1", "Queue",
-                        "support,t,,,60", at(offset + 7), at(offset + 7), at(offset + 13), "ANSWERED", fatima),
-            ]
-
         rows = [
             # the call the stream followed, queued, until a disconnection: answered meanwhile
-            *queue_call("1795447327.0", 0),
+            *queue_call(at, "1795447327.0", 0),
             # a call made while the bridge was stopped
-            *queue_call("1795447700.0", 300),
+            *queue_call(at, "1795447700.0", 300),
             # abandoned in the queue
             cdr_row("1795447341.5", "1795447341.4", "0912345678", "empty", "incoming", "Local/empty@incoming-00000002;2",
                     "", "Queue", "empty,,,,60", at(21), at(21), at(25), "ANSWERED"),
@@ -613,3 +620,54 @@ class TestBridgeRecovery(CxTelephonyCommon):
         call = self.env["cx.call"].search([("pbx_id", "=", self.pbx.id), ("linkedid", "=", "1795447341.4")])
         self.assertEqual((call.state, call.end_time, call.end_time_estimated, len(call.activity_ids)),
                          ("abandoned", back, True, 1))
+
+    def test_calls_made_while_the_bridge_was_stopped(self):
+        """The bridge stopped in the middle of a call; calls happen (one still
+        queued when it starts again); started again: each recorded once, with
+        what Asterisk lists and what its CDR file tells."""
+        path = os.path.join(tempfile.mkdtemp(), "Master.csv")
+        self.pbx.cdr_csv_path = path
+        events = [message.fields for _at, message in server_events("inbound_queue_answered")]
+        connect = next(i for i, fields in enumerate(events) if dict(fields).get("Event") == "AgentConnect")
+        with AmiTestServer() as server:
+            with BridgeHarness(server) as first:
+                first.wait_for(lambda: "connected" in first.sink.statuses())
+                server.send_events(events[: connect + 1])
+                first.wait_for(lambda: first.sink.calls().get("1795447327.0", {}).get("state") == "answered")
+            self.pbx._cx_bridge_apply([change for _pbx, change in first.sink.changes])
+            # meanwhile: that call ends, another one is abandoned, a third waits in the queue
+            stopped = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+            at = lambda seconds: stopped + timedelta(seconds=seconds - 7)  # noqa: E731
+            with open(path, "w", encoding="utf-8") as master:
+                master.writelines(queue_call(at, "1795447327.0", 0)[:2])  # its Queue row: ended with the call
+                master.write(queue_call(at, "1795447327.0", 0)[2])
+                master.write(cdr_row("1795447341.5", "1795447341.4", "0912345678", "empty", "incoming",
+                                     "Local/empty@incoming-00000002;2", "", "Queue", "empty,,,,60", at(10), at(10),
+                                     at(14), "ANSWERED"))
+            server.live_channels = [
+                {"Channel": "Local/sales@incoming-00000011;1", "ChannelStateDesc": "Up", "CallerIDNum": "0912345678",
+                 "Context": "customer", "Exten": "hold", "Uniqueid": "1795447410.40", "Linkedid": "1795447410.40",
+                 "Application": "Wait", "Duration": "00:00:09", "BridgeId": ""},
+                {"Channel": "Local/sales@incoming-00000011;2", "ChannelStateDesc": "Up", "CallerIDNum": "0912345678",
+                 "Context": "incoming", "Exten": "sales", "Uniqueid": "1795447410.41", "Linkedid": "1795447410.40",
+                 "Application": "Queue", "ApplicationData": "sales,t,,,60", "Duration": "00:00:09", "BridgeId": ""},
+            ]
+            server.queue_entries = [{"Queue": "sales", "Position": "1", "Uniqueid": "1795447410.41",
+                                     "CallerIDNum": "0912345678", "Wait": "8"}]
+            with BridgeHarness(server) as second:
+                second.wait_for(lambda: any(kind == "live_calls" for _pbx, (kind, _p) in second.sink.changes))
+        self.pbx._cx_bridge_apply([change for _pbx, change in second.sink.changes])
+        calls = {call.linkedid: call for call in self.env["cx.call"].search([("pbx_id", "=", self.pbx.id)])}
+        self.assertEqual(set(calls), {"1795447327.0", "1795447341.4", "1795447410.40"})
+        first_call = calls["1795447327.0"]
+        self.assertEqual((first_call.state, first_call.user_id, first_call.end_time, first_call.end_time_estimated),
+                         ("completed", self.agent_1, at(13), False))
+        self.assertFalse(first_call.activity_ids)
+        abandoned = calls["1795447341.4"]
+        self.assertEqual((abandoned.state, abandoned.queue, len(abandoned.activity_ids)), ("abandoned", "empty", 1))
+        waiting = calls["1795447410.40"]
+        self.assertEqual((waiting.state, waiting.queue, waiting.caller_number, waiting.team_id),
+                         ("queued", "sales", "0912345678", self.team_l2))
+        self.assertLess(waiting.start_time, waiting.queued_time)
+        self.assertFalse(waiting.end_time)
+

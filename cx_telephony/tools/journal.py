@@ -92,8 +92,19 @@ class ChangeJournal:
             self._remember(entry)
         if pending:
             _logger.warning("AMI bridge journal: %s changes left by the previous run are replayed", len(pending))
+            self._end_torn_line()
         elif os.path.getsize(self.path):
             self._truncate()
+
+    def _end_torn_line(self):
+        """A write cut by a kill leaves a line without its end: ended here, so
+        that the next change starts a line of its own."""
+        with open(self.path, "rb") as journal:
+            journal.seek(-1, os.SEEK_END)
+            torn = journal.read(1) != b"\n"
+        if torn:
+            self._file.write("\n")
+            self._file.flush()
 
     def _read_pending(self, after=None):
         """The pending entries of the file, in order (those after seq ``after``)."""
