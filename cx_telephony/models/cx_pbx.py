@@ -302,8 +302,8 @@ class CxPbx(models.Model):
         """Read the CDR file from where it was left: record the calls that
         happened while the bridge was away (each once, keyed by Linkedid),
         close the open ones it tells the end of and correct the ends estimated
-        at a reconnection. The live calls are left to
-        the event stream. Returns the calls recorded or closed."""
+        at a reconnection. The live calls are left to the event stream.
+        Returns the calls recorded or closed."""
         self.ensure_one()
         Call = self.env["cx.call"].sudo()
         if not self.cdr_csv_path:
