@@ -38,7 +38,9 @@ class CxAmiBridge(Command):
 
         pop_writer = PopWriterProcess(dbname)
         registry = Registry(dbname)
-        spill = os.path.join(config["data_dir"], f"cx_ami_bridge_{dbname}.jsonl")
+        # the write-ahead journal: what a killed (or stopped) bridge had not
+        # written is replayed from it at the next start
+        journal = os.path.join(config["data_dir"], "cx_telephony", f"ami_bridge_{dbname}.journal")
 
         def load_pbxs():
             with registry.cursor() as cr:
@@ -52,8 +54,17 @@ class CxAmiBridge(Command):
 
         # imported once the registry is loaded
         from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
+        from odoo.addons.cx_telephony.tools.journal import JournalLocked
 
-        bridge = AmiBridge(load_pbxs, sink, spill_path=spill, notify=pop_writer)
+        try:
+            bridge = AmiBridge(load_pbxs, sink, journal_path=journal, notify=pop_writer)
+        except JournalLocked as error:
+            pop_writer.close()
+            raise SystemExit(f"cx_ami_bridge: {error}: one bridge per database") from None
+        legacy_spill = os.path.join(config["data_dir"], f"cx_ami_bridge_{dbname}.jsonl")
+        if os.path.exists(legacy_spill):
+            _logger.warning("AMI bridge: %s changes of %s taken into the journal",
+                            bridge.journal.adopt_spill_file(legacy_spill), legacy_spill)
 
         async def main():
             loop = asyncio.get_running_loop()

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.cx_telephony.tools.call_tracker import merge_snapshot
+
 CALL_STATES = [
     ("ringing", "Ringing"),
     ("queued", "In Queue"),
@@ -48,6 +50,11 @@ class CxCall(models.Model):
     queued_time = fields.Datetime()
     answered_time = fields.Datetime()
     end_time = fields.Datetime()
+    end_time_estimated = fields.Boolean(
+        string="End Time Estimated", readonly=True,
+        help="The call ended while the AMI bridge was away: its end is when the bridge came back "
+        "(the PBX's CDR file, when set, gives the exact one).",
+    )
     ring_seconds = fields.Float(string="Ring Time (s)")
     wait_seconds = fields.Float(string="Wait in Queue (s)")
     talk_seconds = fields.Float(string="Talk Time (s)")
@@ -120,8 +127,10 @@ class CxCall(models.Model):
     def _cx_apply_snapshots(self, pbx, snapshots):
         """Create or update the calls of ``pbx`` from call-tracker snapshots
         (see cx_telephony/tools/call_tracker.py). Idempotent: the same
-        snapshots applied twice change nothing. A handful of queries per
-        batch, whatever its size. Returns the calls."""
+        snapshots applied twice change nothing. What is recorded is never
+        overwritten with less (``merge_snapshot``: a bridge restarted in the
+        middle of a call knows less of it). A handful of queries per batch,
+        whatever its size. Returns the calls."""
         latest = {}
         for snapshot in snapshots:
             latest[snapshot["linkedid"]] = snapshot
@@ -133,6 +142,8 @@ class CxCall(models.Model):
         existing = {
             call.linkedid: call for call in Call.search([("pbx_id", "=", pbx.id), ("linkedid", "in", list(latest))])
         }
+        for linkedid, call in existing.items():
+            latest[linkedid] = merge_snapshot(call._cx_recorded_snapshot(), latest[linkedid])
         country = pbx.company_id.partner_id.country_id  # stored there; computed on the company
         customer_numbers = {self._cx_customer_number(s) for s in latest.values()} - {None}
         partners = self.env["res.partner"]._cx_find_callers(customer_numbers, country, pbx.company_id)
@@ -148,7 +159,9 @@ class CxCall(models.Model):
             call = existing.get(linkedid)
             values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
             if call:
-                if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES:
+                # an end estimated at a reconnection: the PBX's CDRs decide first (cx.pbx, live_calls)
+                if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES \
+                        and not call.answered_time and not values["end_time_estimated"]:
                     newly_unanswered |= call
                 changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
                 if changed:
@@ -158,10 +171,39 @@ class CxCall(models.Model):
                 to_create.append(values)
         if to_create:
             created = Call.create(to_create)
-            newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES)
+            newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES and not c.end_time_estimated)
             call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
         return self.browse(call_ids)
+
+    def _cx_recorded_snapshot(self):
+        """What is recorded of this call, as a call-tracker snapshot (the
+        keys ``merge_snapshot`` needs; unknown values are None)."""
+        self.ensure_one()
+        return {
+            "linkedid": self.linkedid,
+            "direction": self.direction,
+            "state": self.state,
+            "caller_number": self.caller_number or None,
+            "caller_name": self.caller_name or None,
+            "called_number": self.called_number or None,
+            "queue": self.queue or None,
+            "agent_interface": self.agent_interface or None,
+            "start_time": self.start_time or None,
+            "queued_time": self.queued_time or None,
+            "answered_time": self.answered_time or None,
+            "end_time": self.end_time or None,
+            "end_estimated": self.end_time_estimated,
+            # 0 is what an unknown duration is stored as
+            "ring_seconds": self.ring_seconds or None,
+            "wait_seconds": self.wait_seconds or None,
+            "talk_seconds": self.talk_seconds or None,
+            "hold_seconds": self.hold_seconds or 0,
+            "hangup_cause": self.hangup_cause or None,
+            "hangup_cause_text": self.hangup_cause_text or None,
+            "recording": self.sudo().recording_path or None,
+            "ended": bool(self.end_time),
+        }
 
     @api.model
     def _cx_customer_number(self, snapshot):
@@ -211,6 +253,7 @@ class CxCall(models.Model):
             "queued_time": _naive(snapshot.get("queued_time")),
             "answered_time": _naive(snapshot.get("answered_time")),
             "end_time": _naive(snapshot.get("end_time")),
+            "end_time_estimated": bool(snapshot.get("end_estimated")),
             "ring_seconds": snapshot.get("ring_seconds") or 0,
             "wait_seconds": snapshot.get("wait_seconds") or 0,
             "talk_seconds": snapshot.get("talk_seconds") or 0,
@@ -218,7 +261,10 @@ class CxCall(models.Model):
             "hangup_cause": snapshot.get("hangup_cause") or 0,
             "hangup_cause_text": snapshot.get("hangup_cause_text"),
             "recording_path": snapshot.get("recording"),
-            "missed_agent_ids": [(6, 0, [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents])],
+            "missed_agent_ids": [(6, 0, list(dict.fromkeys(
+                (call.missed_agent_ids.ids if call else [])
+                + [agents[i].id for i in snapshot.get("missed_agents") or [] if i in agents]
+            )))],
         }
         if not values["start_time"]:
             values["start_time"] = call.start_time if call else fields.Datetime.now()
@@ -231,13 +277,14 @@ class CxCall(models.Model):
             values["team_id"] = queue.team_id.id
         elif agent and not (call and call.team_id) and agent.cx_team_ids:
             values["team_id"] = agent.cx_team_ids[:1].id
-        transfers = snapshot.get("transfers") or []
-        known = len(call.transfer_ids) if call else 0
-        if len(transfers) > known:
+        # a restarted bridge knows the transfers it saw only: each one recorded once
+        known = {(transfer.kind, transfer.at) for transfer in call.transfer_ids} if call else set()
+        transfers = [t for t in snapshot.get("transfers") or [] if (t["kind"], _naive(t.get("at"))) not in known]
+        if transfers:
             values["transfer_ids"] = [
                 (0, 0, {"kind": t["kind"], "result": t.get("result"), "from_party": t.get("from"),
                         "to_party": t.get("to"), "at": _naive(t.get("at"))})
-                for t in transfers[known:]
+                for t in transfers
             ]
         return values
 

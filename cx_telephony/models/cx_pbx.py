@@ -1,4 +1,5 @@
 import contextlib
+import logging
 import re
 import socket
 import ssl
@@ -12,6 +13,9 @@ from odoo.tools import SQL
 
 from odoo.addons.bus.models.bus import channel_with_db, json_dump
 from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
+from odoo.addons.cx_telephony.tools.cdr_csv import read_cdr_file, summarize
+
+_logger = logging.getLogger(__name__)
 
 # the tracker's agent signals and the panel event each one shows
 SCREEN_POP_EVENTS = {"agent_ringing": "ringing", "agent_answered": "answered", "agent_ring_no_answer": "missed"}
@@ -51,6 +55,15 @@ class CxPbx(models.Model):
         default="agents",
         required=True,
         help="Dialplan context in which the numbers agents dial from Odoo are routed (extensions.conf).",
+    )
+    cdr_csv_path = fields.Char(
+        string="CDR File",
+        help="Asterisk's CDR CSV file (cdr_csv's Master.csv) as the AMI bridge sees it, read-only. The calls "
+        "that happened while the bridge was stopped are recorded from it when it comes back.",
+    )
+    cdr_csv_position = fields.Integer(
+        string="CDR File Position", readonly=True, copy=False, groups="base.group_system",
+        help="How far the CDR file has been read (bytes).",
     )
     queue_ids = fields.One2many("cx.pbx.queue", "pbx_id", string="Queues")
     connection_state = fields.Selection(
@@ -242,8 +255,19 @@ class CxPbx(models.Model):
     def _cx_bridge_apply(self, changes):
         """Write a batch of the bridge's changes for this PBX, in one
         transaction: calls (idempotent), connection status, the calls still
-        live after a reconnection."""
+        live after a reconnection (applied in their place in the stream: the
+        calls after them are not theirs to close)."""
         self.ensure_one()
+        chunk = []
+        for change in changes:
+            chunk.append(change)
+            if change[0] == "live_calls":
+                self._cx_bridge_apply_chunk(chunk)
+                chunk = []
+        if chunk or not changes:
+            self._cx_bridge_apply_chunk(chunk)
+
+    def _cx_bridge_apply_chunk(self, changes):
         pbx = self.sudo()
         snapshots = [payload for kind, payload in changes if kind == "call"]
         calls = self.env["cx.call"].sudo()
@@ -257,7 +281,14 @@ class CxPbx(models.Model):
                     values["asterisk_version"] = payload["version"]
                 pbx.write(values)
             elif kind == "live_calls":
+                pbx._cx_import_cdr_calls(payload["linkedids"])
                 pbx._cx_close_stale_calls(payload["linkedids"], payload["at"])
+                # the calls the bridge ended at this reconnection, the CDRs read: still unanswered, called back
+                ended = self.env["cx.call"].sudo().search([
+                    ("pbx_id", "=", pbx.id), ("linkedid", "in", payload.get("ended") or []),
+                    ("state", "in", ("missed", "abandoned")),
+                ])
+                ended._cx_schedule_callbacks()
             elif kind == "originate":
                 pbx._cx_originate_outcome(payload)
         members = [payload for kind, payload in changes if kind == "member_status"]
@@ -269,6 +300,47 @@ class CxPbx(models.Model):
         if changes:
             pbx.last_event_at = fields.Datetime.now()
 
+    def _cx_import_cdr_calls(self, live_linkedids):
+        """Read the CDR file from where it was left: record the calls that
+        happened while the bridge was away (each once, keyed by Linkedid),
+        close the open ones it tells the end of and correct the ends estimated
+        at a reconnection. The live calls are left to the event stream.
+        Returns the calls recorded or closed."""
+        self.ensure_one()
+        Call = self.env["cx.call"].sudo()
+        if not self.cdr_csv_path:
+            return Call
+        try:
+            batch = read_cdr_file(self.cdr_csv_path, self.cdr_csv_position)
+        except OSError as error:
+            _logger.warning("PBX %s: the CDR file %s could not be read: %s", self.id, self.cdr_csv_path, error)
+            self.last_error = self.env._("The CDR file could not be read: %s", error)
+            return Call
+        cdr_calls = summarize(batch.records, self.internal_number_max_digits)
+        for linkedid in live_linkedids:
+            cdr_calls.pop(linkedid, None)
+        self.cdr_csv_position = batch.position
+        if not cdr_calls:
+            return Call
+        recorded = {
+            call.linkedid: call for call in Call.search([("pbx_id", "=", self.id), ("linkedid", "in", list(cdr_calls))])
+        }
+        snapshots = []
+        for linkedid, snapshot in cdr_calls.items():
+            call = recorded.get(linkedid)
+            if call and call.end_time and not call.end_time_estimated:
+                continue  # followed to its end by the event stream
+            if call:
+                # whole seconds: the start the stream recorded is the precise one
+                snapshot = dict(snapshot, start_time=None)
+            snapshots.append(snapshot)
+        calls = Call._cx_apply_snapshots(self, snapshots) if snapshots else Call
+        for call in calls:
+            if call.linkedid not in recorded:
+                call.message_post(body=self.env._(
+                    "This call happened while the AMI bridge was stopped: it is recorded from the PBX's CDR file."))
+        return calls
+
     def _cx_close_stale_calls(self, live_linkedids, at):
         """Calls still open here whose channels are gone ended while the
         bridge was stopped: close them (answered ones as completed)."""
@@ -276,12 +348,14 @@ class CxPbx(models.Model):
             [("pbx_id", "=", self.id), ("state", "in", ("ringing", "queued", "answered")), ("linkedid", "not in", live_linkedids)]
         )
         for call in open_calls:
-            call.write(
-                {
-                    "state": "completed" if call.state == "answered" else ("abandoned" if call.queued_time else "missed"),
-                    "end_time": at,
-                }
-            )
+            values = {
+                "state": "completed" if call.state == "answered" else ("abandoned" if call.queued_time or call.queue else "missed"),
+                "end_time": at,
+                "end_time_estimated": True,
+            }
+            if call.state == "answered" and call.answered_time and not call.talk_seconds:
+                values["talk_seconds"] = max((at - call.answered_time).total_seconds(), 0)
+            call.write(values)
             call.message_post(body=self.env._("The call ended while the AMI bridge was not connected; its end time is when the bridge came back."))
         open_calls.filtered(lambda c: c.state in ("missed", "abandoned"))._cx_schedule_callbacks()
 

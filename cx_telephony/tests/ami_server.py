@@ -27,10 +27,12 @@ def encode(fields):
 
 
 class AmiTestServer:
-    def __init__(self, username="odoo", secret="amisecret", live_channels=()):
+    def __init__(self, username="odoo", secret="amisecret", live_channels=(), queue_members=(), queue_entries=()):
         self.username = username
         self.secret = secret
         self.live_channels = list(live_channels)  # dicts for CoreShowChannels
+        self.queue_members = list(queue_members)  # dicts for QueueStatus (QueueMember events)
+        self.queue_entries = list(queue_entries)  # dicts for QueueStatus (QueueEntry events: callers waiting)
         self.actions = []  # every action received, as dicts
         self.originate_result = ("Success", "4")
         self.port = None
@@ -150,6 +152,15 @@ class AmiTestServer:
                             writer.write(encode([("Event", "CoreShowChannel"), *head, *channel.items()]))
                         writer.write(encode([("Event", "CoreShowChannelsComplete"), *head, ("EventList", "Complete"),
                                              ("ListItems", str(len(self.live_channels)))]))
+                    elif action == "queuestatus":
+                        writer.write(encode([("Response", "Success"), *head, ("EventList", "start"),
+                                             ("Message", "Queue status will follow")]))
+                        items = [("QueueMember", member) for member in self.queue_members]
+                        items += [("QueueEntry", entry) for entry in self.queue_entries]
+                        for event, item in items:
+                            writer.write(encode([("Event", event), *head, *item.items()]))
+                        writer.write(encode([("Event", "QueueStatusComplete"), *head, ("EventList", "Complete"),
+                                             ("ListItems", str(len(items)))]))
                     elif action in ("queueadd", "queuepause", "queueremove"):
                         writer.write(encode([("Response", "Success"), *head, ("Message", "Done")]))
                     else:

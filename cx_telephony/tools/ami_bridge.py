@@ -5,13 +5,19 @@ changes to a *sink* in batches.
 - Reconnection: panoramisk reconnects by itself; the delay doubles after each
   failure (1 s up to ``max_backoff``) and resets once logged in. Keep-alive
   pings are panoramisk's.
-- After each login the bridge lists the live channels (CoreShowChannels): the
-  calls it followed that are gone ended while it was away, and the sink is told
-  which calls are live so it can close the ones that ended while the bridge
-  itself was stopped.
-- Nothing is lost when the database is unreachable: batches the sink refused
-  stay in a bounded buffer, spilled to a file past ``max_buffer`` changes, and
-  are written in order once the sink accepts them again.
+- After each login the bridge lists the live channels (CoreShowChannels) and
+  the queues (QueueStatus): the calls it followed that are gone ended while it
+  was away, the calls it did not know are taken up from their channels, the
+  agents' queue states are set again, and the sink is told which calls are
+  live so it can close (or import from the CDRs) the ones that ended while the
+  bridge itself was stopped.
+- Nothing is lost: every change goes to a write-ahead journal
+  (tools/journal.py) before the sink, and leaves it once the sink committed
+  it. A database away, a stop while it is away or a SIGKILL: what was not
+  committed is written, in order, when the sink accepts it again, by this
+  process or the next one.
+- The PBXs' configuration is read again every ``refresh_seconds``; a failed
+  read (the database away) is logged and retried with a growing delay.
 - A malformed or unknown event is logged and skipped, never fatal.
 
 The sink is synchronous (it runs in a worker thread): ``sink(pbx_id, changes)``
@@ -20,82 +26,21 @@ writes and returns, or raises to be retried later.
 
 import asyncio
 import contextlib
-import json
 import logging
-import os
 import time
-from collections import deque
 from datetime import datetime, timezone
 
 from panoramisk import Manager
 
 from .ami import AmiMessage
 from .call_tracker import CallTracker
+from .journal import ChangeJournal
 
 _logger = logging.getLogger(__name__)
 
 
 def _now():
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _json_default(value):
-    if isinstance(value, datetime):
-        return {"__datetime__": value.isoformat()}
-    raise TypeError(value)
-
-
-def _json_hook(value):
-    if "__datetime__" in value:
-        return datetime.fromisoformat(value["__datetime__"])
-    return value
-
-
-class SpillBuffer:
-    """A FIFO of ``(pbx_id, change)`` kept in memory up to ``max_items``,
-    then appended to a JSON-lines file; read back in order."""
-
-    def __init__(self, max_items=10000, spill_path=None):
-        self.max_items = max_items
-        self.spill_path = spill_path
-        self.memory = deque()
-        self.spilled = 0
-
-    def __len__(self):
-        return len(self.memory) + self.spilled
-
-    def push(self, pbx_id, change):
-        if self.spilled or len(self.memory) >= self.max_items:
-            if not self.spill_path:
-                raise OverflowError("the bridge's buffer is full and has no spill file")
-            with open(self.spill_path, "a", encoding="utf-8") as spill:
-                spill.write(json.dumps([pbx_id, change], default=_json_default) + "\n")
-            self.spilled += 1
-        else:
-            self.memory.append((pbx_id, change))
-
-    def take(self, count):
-        """Up to ``count`` oldest items (removed only by :meth:`commit`)."""
-        if not self.memory and self.spilled:
-            self._reload()
-        return list(self.memory)[:count]
-
-    def commit(self, count):
-        for _index in range(count):
-            self.memory.popleft()
-
-    def _reload(self):
-        with open(self.spill_path, encoding="utf-8") as spill:
-            lines = spill.readlines()
-        head, rest = lines[: self.max_items], lines[self.max_items :]
-        for line in head:
-            pbx_id, change = json.loads(line, object_hook=_json_hook)
-            self.memory.append((pbx_id, tuple(change)))
-        with open(self.spill_path, "w", encoding="utf-8") as spill:
-            spill.writelines(rest)
-        self.spilled = len(rest)
-        if not rest:
-            os.remove(self.spill_path)
 
 
 class PbxSession:
@@ -181,27 +126,44 @@ class PbxSession:
             self.bridge.emit(self.pbx_id, ("status", {"state": "error", "error": error, "at": _now()}))
         return authenticated
 
-    async def reconcile(self):
-        """List the live channels; end the calls followed here that are gone,
-        and tell the sink which calls are live."""
+    async def _list(self, action):
+        """The events of an AMI list action, or ``None`` when it failed."""
         try:
             response = await asyncio.wait_for(
-                self.manager.send_action({"Action": "CoreShowChannels"}, as_list=True), self.bridge.action_timeout
+                self.manager.send_action({"Action": action}, as_list=True), self.bridge.action_timeout
             )
         except (asyncio.TimeoutError, OSError) as error:
-            _logger.warning("AMI %s: CoreShowChannels failed: %s", self.pbx_id, error)
+            _logger.warning("AMI %s: %s failed: %s", self.pbx_id, action, error)
+            return None
+        return response if isinstance(response, list) else [response]
+
+    def _fold(self, message):
+        for change in self.tracker.handle(AmiMessage(list(message.items())), _now()):
+            self.bridge.emit(self.pbx_id, change)
+
+    async def reconcile(self):
+        """After a login: list the live channels, take up the calls not
+        followed so far and end the ones that are gone; set the agents' queue
+        states and the waiting callers again (QueueStatus); then tell the sink
+        which calls are live."""
+        messages = await self._list("CoreShowChannels")
+        if messages is None:
             return
-        messages = response if isinstance(response, list) else [response]
         live, linkedids = set(), set()
         for message in messages:
             if message.get("Event") == "CoreShowChannel":
                 live.add(message.get("Uniqueid"))
                 linkedids.add(message.get("Linkedid"))
-                for change in self.tracker.handle(AmiMessage(list(message.items())), _now()):
-                    self.bridge.emit(self.pbx_id, change)
+                self._fold(message)
+        ended = []
         for change in self.tracker.reconcile(live, _now()):
             self.bridge.emit(self.pbx_id, change)
-        self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "at": _now()}))
+            ended.append(change[1]["linkedid"])
+        for message in await self._list("QueueStatus") or []:
+            if message.get("Event") in ("QueueMember", "QueueEntry"):
+                self._fold(message)
+        self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "ended": ended,
+                                                      "at": _now()}))
 
     async def originate(self, action_id, fields):
         """Send an Originate (click-to-dial); its outcome arrives as an event."""
@@ -225,8 +187,8 @@ class AmiBridge:
     :param sink: callable ``sink(pbx_id, changes)``, run in a worker thread
     """
 
-    def __init__(self, load_pbxs, sink, batch_size=500, flush_interval=0.2, max_buffer=10000,
-                 spill_path=None, max_backoff=60, ping_interval=10, action_timeout=10, refresh_seconds=60,
+    def __init__(self, load_pbxs, sink, batch_size=500, flush_interval=0.2, max_memory=10000,
+                 journal_path=None, max_backoff=60, ping_interval=10, action_timeout=10, refresh_seconds=60,
                  notify=None):
         self.load_pbxs = load_pbxs
         self.sink = sink
@@ -238,7 +200,8 @@ class AmiBridge:
         self._pops_idle = None  # set when no screen-pop waits or is being sent
         self.batch_size = batch_size
         self.flush_interval = flush_interval
-        self.buffer = SpillBuffer(max_buffer, spill_path)
+        # opened (and replayed) here: a second bridge on the same journal fails at once
+        self.journal = ChangeJournal(journal_path, max_memory)
         self.max_backoff = max_backoff
         self.ping_interval = ping_interval
         self.action_timeout = action_timeout
@@ -247,6 +210,7 @@ class AmiBridge:
         self.loop = None
         self.written = 0
         self.sink_failures = 0
+        self.refresh_failures = 0
         self._wakeup = None
         self._stopping = False
 
@@ -262,8 +226,8 @@ class AmiBridge:
                 self._pops_idle.clear()
                 self._pop_wakeup.set()
             return
-        self.buffer.push(pbx_id, change)
-        if self._wakeup and (change[0] in self.URGENT or len(self.buffer) >= self.batch_size):
+        self.journal.append(pbx_id, change)
+        if self._wakeup and (change[0] in self.URGENT or len(self.journal) >= self.batch_size):
             self._wakeup.set()
 
     async def run(self, until=None):
@@ -276,11 +240,13 @@ class AmiBridge:
         writer = self.loop.create_task(self._writer())
         pop_writer = self.loop.create_task(self._pop_writer()) if self.notify else None
         refresher = self.loop.create_task(self._refresher())
+        syncer = self.loop.create_task(self._syncer())
         try:
             while not self._stopping and not (until and until.done()):
                 await asyncio.sleep(0.05)
         finally:
             refresher.cancel()
+            syncer.cancel()
             if pop_writer:
                 pop_writer.cancel()
             for session in self.sessions.values():
@@ -289,13 +255,25 @@ class AmiBridge:
             self._wakeup.set()
             await writer
             await self._flush_all()
+            if len(self.journal):
+                _logger.warning("AMI bridge: %s changes kept in the journal, written at the next start", len(self.journal))
+            self.journal.close()
 
     def stop(self):
         self._stopping = True
 
     async def _refresher(self):
+        delay = first_delay = min(1, self.refresh_seconds)
         while not self._stopping:
-            configs = await self.loop.run_in_executor(None, self.load_pbxs)
+            try:
+                configs = await self.loop.run_in_executor(None, self.load_pbxs)
+            except Exception as error:  # the database is away: the PBXs followed so far stay followed
+                self.refresh_failures += 1
+                _logger.warning("AMI bridge: the PBXs could not be read (retried in %s s): %s", delay, error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.refresh_seconds)
+                continue
+            delay = first_delay
             wanted = {config["id"]: config for config in configs}
             for pbx_id in set(self.sessions) - set(wanted):
                 self.sessions.pop(pbx_id).close()
@@ -320,8 +298,15 @@ class AmiBridge:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._pops_idle.wait(), self.flush_interval)
             ok = await self._flush_all()
-            # the database is away: retry with a growing delay, keep buffering
+            # the database is away: retry with a growing delay, the journal keeps the changes
             delay = self.flush_interval if ok else min(max(delay * 2, 0.5), 30)
+
+    async def _syncer(self):
+        """The journal made durable in short batches (an fsync at most every
+        ``flush_interval``, off the event loop)."""
+        while not self._stopping:
+            await asyncio.sleep(self.flush_interval)
+            await self.loop.run_in_executor(None, self.journal.sync)
 
     async def _pop_writer(self):
         while not self._stopping:
@@ -347,21 +332,27 @@ class AmiBridge:
                 self._pops_idle.set()
 
     async def _flush_all(self):
-        while len(self.buffer):
-            items = self.buffer.take(self.batch_size)
-            by_pbx = {}
-            for pbx_id, change in items:
-                by_pbx.setdefault(pbx_id, []).append(change)
+        while len(self.journal):
+            items = self.journal.take(self.batch_size)
             try:
-                for pbx_id, changes in by_pbx.items():
-                    await self.loop.run_in_executor(None, self.sink, pbx_id, changes)
-            except Exception as error:  # the sink refused: keep everything, retry later
+                await self.loop.run_in_executor(None, self._write_batch, items)
+            except Exception as error:  # the sink refused: everything stays in the journal, retried later
                 self.sink_failures += 1
-                _logger.warning("AMI bridge: %s changes wait, the database refused them: %s", len(items), error)
+                _logger.warning("AMI bridge: %s changes wait in the journal, the database refused them: %s",
+                                len(self.journal), error)
                 return False
-            self.buffer.commit(len(items))
+            self.journal.commit(len(items))
             self.written += len(items)
         return True
+
+    def _write_batch(self, items):
+        """Durable in the journal first, then to the sink (worker thread)."""
+        self.journal.sync()
+        by_pbx = {}
+        for pbx_id, change in items:
+            by_pbx.setdefault(pbx_id, []).append(change)
+        for pbx_id, changes in by_pbx.items():
+            self.sink(pbx_id, changes)
 
 
 def run_until(bridge, seconds):

@@ -19,6 +19,7 @@ time, tests pass the capture's.
 """
 
 import re
+from datetime import timedelta
 
 UNKNOWN = {"", "<unknown>", "unknown", None}
 PHONE_RE = re.compile(r"^\+?\d{3,}$")
@@ -52,6 +53,21 @@ QUEUE_MEMBER_STATUS = {
 
 def _value(value):
     return None if value in UNKNOWN else value
+
+
+def channel_interface(channel):
+    """The device of a channel name: ``PJSIP/1001-0000002a`` is
+    ``PJSIP/1001``, ``Local/1001@agents-00000010;1`` is ``Local/1001@agents``."""
+    return re.sub(r"-[0-9a-fA-F]+(;\d)?$", "", channel or "") or None
+
+
+def _hms(value):
+    """Seconds of an ``HH:MM:SS`` duration (CoreShowChannel's Duration)."""
+    try:
+        hours, minutes, seconds = (int(part) for part in (value or "").split(":"))
+    except ValueError:
+        return None
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def _seconds(value, milliseconds=False):
@@ -94,15 +110,16 @@ class CallState:
         self.recording = None
         self.transfers = []
         self.ended = False
+        self.end_estimated = False  # ended while the bridge was away: the end is when it came back
 
     @property
     def in_queue(self):
-        return self.queued_time is not None
+        return self.queued_time is not None or self.queue is not None
 
     def snapshot(self):
         return {
             "linkedid": self.linkedid,
-            "direction": self.direction or "inbound",
+            "direction": self.direction,  # None: not known yet
             "state": self.state,
             "caller_number": self.caller_number,
             "caller_name": self.caller_name,
@@ -125,6 +142,7 @@ class CallState:
             "transfers": [dict(transfer) for transfer in self.transfers],
             "legs": sorted(self.legs),
             "ended": self.ended,
+            "end_estimated": self.end_estimated,
         }
 
 
@@ -298,10 +316,18 @@ class CallTracker:
             "agent_uniqueid": message.get("DestUniqueid"),
         }
 
+    def _learn_queue(self, call, message):
+        """A call first seen at an agent event (the bridge came in the middle
+        of it) is a queue call all the same."""
+        if not call.queue and message.get("Queue"):
+            call.queue = message.get("Queue")
+            call.direction = "inbound"
+
     def _on_AgentCalled(self, message, at):
         call = self._call_for(message, at)
         if call is None:
             return []
+        self._learn_queue(call, message)
         call.ringing_interface = message.get("Interface")
         if call.state not in ("answered",):
             call.state = "queued" if call.in_queue else "ringing"
@@ -311,6 +337,7 @@ class CallTracker:
         call = self._call_for(message, at)
         if call is None:
             return []
+        self._learn_queue(call, message)
         interface = message.get("Interface")
         call.missed_agents.append(interface)
         call.ringing_interface = None
@@ -320,6 +347,7 @@ class CallTracker:
         call = self._call_for(message, at)
         if call is None:
             return []
+        self._learn_queue(call, message)
         call.state = "answered"
         call.answered_time = call.answered_time or at
         call.agent_interface = message.get("Interface")
@@ -333,6 +361,7 @@ class CallTracker:
         call = self._call_for(message, at)
         if call is None:
             return []
+        self._learn_queue(call, message)
         call.talk_seconds = _seconds(message.get("TalkTime"))
         call.wait_seconds = _seconds(message.get("HoldTime"))
         return self._changed(call)
@@ -341,6 +370,7 @@ class CallTracker:
         call = self._call_for(message, at)
         if call is None:
             return []
+        self._learn_queue(call, message)
         call.state = "abandoned"
         call.wait_seconds = _seconds(message.get("HoldTime"))
         return self._changed(call)
@@ -481,7 +511,7 @@ class CallTracker:
                 {
                     "queue": message.get("Queue"),
                     "interface": message.get("Interface") or message.get("Location"),
-                    "member_name": message.get("MemberName"),
+                    "member_name": message.get("MemberName") or message.get("Name"),
                     "status": QUEUE_MEMBER_STATUS.get(message.get("Status") or "", "unknown"),
                     "paused": message.get("Paused") == "1",
                     "paused_reason": message.get("PausedReason") or None,
@@ -501,13 +531,125 @@ class CallTracker:
     # reconciliation after a reconnect
     # ------------------------------------------------------------
 
+    def _on_CoreShowChannel(self, message, at):
+        """A live channel listed after a (re)connection: a call not followed
+        so far (it began while the bridge was away) is taken up from it, its
+        numbers, queue, start and whether an agent took it."""
+        call = self._call_for(message, at)
+        if call is None:
+            return []
+        before = call.snapshot()
+        self._learn_numbers(call, message)
+        duration = _hms(message.get("Duration"))
+        if duration is not None and at is not None and message.get("Uniqueid") == call.first_uniqueid:
+            # whole seconds: never before the real start, which wins when known
+            call.start_time = min(call.start_time, at - timedelta(seconds=duration))
+        bridged = bool(_value(message.get("BridgeId")))
+        application = message.get("Application")
+        if application == "Queue":
+            call.queue = call.queue or (message.get("ApplicationData") or "").split(",")[0] or None
+            call.direction = "inbound"
+            if bridged and call.state in ("ringing", "queued"):
+                call.state = "answered"  # the caller is bridged: an agent took the call
+            elif call.state == "ringing":
+                call.state = "queued"
+        elif application == "AppQueue" and bridged and not call.agent_interface:
+            call.agent_interface = channel_interface(message.get("Channel"))
+        elif bridged and not call.in_queue and call.state == "ringing":
+            call.state = "answered"
+        if call.snapshot() != before:
+            return self._changed(call)
+        return []
+
+    def _on_QueueEntry(self, message, at):
+        """A caller waiting in a queue (QueueStatus after a reconnection)."""
+        call = self._call_for(message, at, create=False)
+        if call is None:
+            return []
+        before = call.snapshot()
+        call.queue = call.queue or message.get("Queue")
+        call.direction = "inbound"
+        if call.state == "ringing":
+            call.state = "queued"
+        wait = _seconds(message.get("Wait"))
+        if call.queued_time is None and wait is not None and at is not None:
+            call.queued_time = at - timedelta(seconds=wait)
+        if not call.caller_number:
+            call.caller_number = _value(message.get("CallerIDNum"))
+            call.caller_name = _value(message.get("CallerIDName"))
+        if call.snapshot() != before:
+            return self._changed(call)
+        return []
+
     def reconcile(self, live_uniqueids, at):
         """End the calls none of whose legs is in ``live_uniqueids`` (the
-        channels CoreShowChannels lists after a reconnect)."""
+        channels CoreShowChannels lists after a reconnect), at ``at``: an
+        estimated end (``end_estimated``), the CDRs may tell the real one."""
         live = set(live_uniqueids)
         changes = []
         for call in list(self.calls.values()):
             call.live_legs &= live
             if not call.live_legs:
+                call.end_estimated = True
                 changes += self._end(call, at)
         return changes
+
+
+# ------------------------------------------------------------
+# merging what a bridge learns into what is recorded
+# ------------------------------------------------------------
+
+# how far a call got: a later snapshot never takes it back
+STATE_RANK = {"ringing": 0, "queued": 1, "missed": 2, "abandoned": 2.5, "busy": 2.5, "failed": 2.5,
+              "answered": 3, "completed": 4}
+ANSWERED_STATES = ("answered", "completed")
+
+
+def _empty(value):
+    return value is None or value is False or value == "" or value == []
+
+
+def merge_snapshot(known, new):
+    """``new``, a snapshot of a bridge that may have seen only the end of a
+    call (restarted, reconnected, replaying its journal), merged into
+    ``known``, what is recorded of it (the same keys; missing ones unknown).
+
+    - an empty value never replaces a known one;
+    - the start, queue and end times keep the earliest known, the answer
+      time the first known (a bridge that came in the middle of a call dates
+      it from the first event it saw); a real end replaces one estimated at
+      a reconnection;
+    - the state never goes back: an answered call is never missed or
+      abandoned (it is completed once it ended), an ended call never rings.
+
+    Returns the merged snapshot (a new dict)."""
+    merged = dict(new)
+    for key, value in known.items():
+        if _empty(merged.get(key)) and not _empty(value):
+            merged[key] = value
+    for key in ("start_time", "queued_time"):
+        times = [value for value in (known.get(key), new.get(key)) if not _empty(value)]
+        merged[key] = min(times) if times else None
+    # an end estimated at a reconnection gives way to a real one; of two alike, the earliest
+    ends = [source for source in (known, new) if not _empty(source.get("end_time"))]
+    real = [source for source in ends if not source.get("end_estimated")]
+    end = min(real or ends, key=lambda source: source["end_time"]) if ends else {}
+    merged["end_time"] = end.get("end_time")
+    merged["end_estimated"] = bool(end.get("end_estimated"))
+    merged["answered_time"] = known.get("answered_time") or new.get("answered_time")
+    merged["hold_seconds"] = max(known.get("hold_seconds") or 0, new.get("hold_seconds") or 0)
+    merged["missed_agents"] = list(dict.fromkeys([*(known.get("missed_agents") or []),
+                                                  *(new.get("missed_agents") or [])]))
+    merged["ended"] = bool(known.get("ended") or new.get("ended"))
+    states = [state for state in (known.get("state"), new.get("state")) if state]
+    if any(state in ANSWERED_STATES for state in states) or merged["answered_time"]:
+        merged["state"] = "completed" if merged["ended"] or "completed" in states else "answered"
+    elif states:
+        # the most telling of two unanswered ends (abandoned, busy, failed before missed), the known one first
+        merged["state"] = max(states, key=lambda state: STATE_RANK.get(state, 0))
+        if merged["state"] == "missed" and (merged.get("queue") or merged.get("queued_time")):
+            merged["state"] = "abandoned"  # a queue call no agent took
+    if merged.get("state") == "completed" and _empty(merged.get("talk_seconds")) and merged["answered_time"] \
+            and merged["end_time"]:
+        merged["talk_seconds"] = max((merged["end_time"] - merged["answered_time"]).total_seconds(), 0)
+    return merged

@@ -10,24 +10,63 @@ The child is forked with its own database connections and registry (the
 parent's connections are kept referenced and never used, so that nothing the
 child does can close them); it takes ``(pbx_id, signals)`` on a pipe and
 answers once the screen-pops are committed and the bus woken.
+
+The child dies with its parent, however the parent ends (even SIGKILL): the
+kernel's parent-death signal (Linux), a watch of the parent's pid, and the end
+of the pipe (the child closes its copy of the parent's end).
 """
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 import time
 import traceback
 
 _logger = logging.getLogger(__name__)
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_WATCH_SECONDS = 1
+
+
+def die_with_parent(parent_pid):
+    """End this (forked) process when ``parent_pid`` ends. The parent-death
+    signal is sent when the *thread* that forked ends: fork from the main
+    thread. The watch covers other systems and a parent gone before prctl."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="cx-parent-watch", daemon=True).start()
+
+
+def _child_main(parent_pid, parent_end, child_end, target, args):
+    parent_end.close()  # else this process keeps the pipe open: no end of file when the parent dies
+    die_with_parent(parent_pid)
+    target(child_end, *args)
+
 
 class PopWriterProcess:
     def __init__(self, dbname):
         context = multiprocessing.get_context("fork")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, dbname), name="cx-ami-screen-pops", daemon=True)
+        self._process = context.Process(
+            target=_child_main, args=(os.getpid(), self._connection, child, _serve, (dbname,)),
+            name="cx-ami-screen-pops", daemon=True,
+        )
         self._process.start()
+        child.close()
         self._lock = threading.Lock()
         ready = self._connection.recv()
         if ready is not True:
@@ -47,6 +86,13 @@ class PopWriterProcess:
         with self._lock, contextlib.suppress(OSError):
             self._connection.send(None)
         self._process.join(10)
+
+
+def _receive(connection):
+    try:
+        return connection.recv()
+    except EOFError:  # the parent is gone
+        return None
 
 
 def _serve(connection, dbname):
@@ -69,7 +115,7 @@ def _serve(connection, dbname):
         connection.send(traceback.format_exc())
         return
     connection.send(True)
-    while (request := connection.recv()) is not None:
+    while (request := _receive(connection)) is not None:
         pbx_id, signals = request
         try:
             with registry.cursor() as cr:
