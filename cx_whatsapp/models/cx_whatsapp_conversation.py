@@ -305,7 +305,7 @@ class CxWhatsappConversation(models.Model):
                 "res_id": conversation.id,
                 "body": _inbound_body(self.env, event, replied),
                 "author_id": odoobot if system else partner.id or False,
-                "email_from": False if partner or system else f"+{event['from']}",
+                "email_from": False if partner or system else conversation.phone,
                 "message_type": "notification" if system else "comment",
                 "subtype_id": note if system else comment,
                 "date": event["at"] or fields.Datetime.now(),
