@@ -4,6 +4,7 @@ from . import (
     test_i18n,
     test_mail_gateway,
     test_performance,
+    test_phone,
     test_portal,
     test_routing,
     test_security,

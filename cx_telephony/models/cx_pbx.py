@@ -5,8 +5,6 @@ import socket
 import ssl
 import uuid
 
-import phonenumbers
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -129,7 +127,7 @@ class CxPbx(models.Model):
                 "state": "ringing",
                 "caller_number": user.cx_extension or interface,
                 "called_number": dial,
-                "customer_e164": pbx._cx_e164(number),
+                "customer_e164": self.env["res.partner"]._cx_e164(number, pbx.company_id.country_id),
                 "partner_id": partner.id if partner else False,
                 "ticket_id": record.id if record and record._name == "cx.ticket" else False,
                 "user_id": user.id,
@@ -145,21 +143,13 @@ class CxPbx(models.Model):
             raise UserError(self.env._("The PBX could not place the call: %s", message)) from None
         return self._cx_notify(self.env._("Calling %s: pick up your phone.", dial), "info")
 
-    def _cx_e164(self, number):
-        return self.env["res.partner"]._cx_e164(number, self.company_id.country_id)
-
     def _cx_dialable(self, number):
-        """``number`` as the PBX dials it from the company's country: the
-        national form (0501234567) at home, 00 and the country code abroad."""
-        e164 = self._cx_e164(number)
-        if not e164:
-            digits = re.sub(r"[^\d]", "", number or "")
-            return digits if 2 <= len(digits) <= self.internal_number_max_digits else False
-        parsed = phonenumbers.parse(e164)
-        region = self.company_id.country_id.code or None
-        formatted = phonenumbers.format_out_of_country_calling_number(parsed, region) if region else e164
-        formatted = re.sub(r"[^\d+]", "", formatted)
-        return "00" + formatted[1:] if formatted.startswith("+") else formatted
+        """``number`` as the PBX dials it from the company's country (see
+        ``res.partner._cx_dialable``), or an internal extension."""
+        if dial := self.env["res.partner"]._cx_dialable(number, self.company_id.country_id):
+            return dial
+        digits = re.sub(r"[^\d]", "", number or "")
+        return digits if 2 <= len(digits) <= self.internal_number_max_digits else False
 
     def _cx_ami_originate(self, channel, exten, action_id, caller_id, timeout=5):
         """Ask the PBX to ring ``channel`` and connect it to ``exten``;

@@ -1,22 +1,4 @@
-import functools
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from odoo.addons.phone_validation.tools import phone_validation
-
-
-@functools.lru_cache(maxsize=100_000)
-def e164(number, country_code, country_phone_code):
-    """``number`` in E.164 as phone_validation computes partners'
-    ``phone_sanitized`` (the same function, so both sides always agree), or
-    None when it is not a valid number. Remembered: a call's number is read on
-    every batch the call is in (ringing, answered, ended) and callers call
-    again; Odoo's parse (twice, for its metadata patches) costs 0.15 ms."""
-    try:
-        return phone_validation.phone_format(number, country_code, country_phone_code, force_format="E164")
-    except UserError:
-        return None
 
 
 class ResPartner(models.Model):
@@ -49,12 +31,6 @@ class ResPartner(models.Model):
             for number, normalized in normalized_numbers.items()
             if normalized in by_number
         }
-
-    @api.model
-    def _cx_e164(self, number, country):
-        """``number`` in E.164 (False when it is not a valid number), local
-        forms read in ``country``."""
-        return (number and e164(number, country.code or None, country.phone_code or None)) or False
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from odoo.addons.cx_helpdesk.tools.phone import international_e164
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
 
 WINDOW = timedelta(hours=24)
@@ -28,7 +29,7 @@ class CxWhatsappConversation(models.Model):
 
     _name = "cx.whatsapp.conversation"
     _description = "WhatsApp Conversation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread.phone", "mail.activity.mixin"]
     _order = "last_message_at desc, id desc"
     # a message answers another only when the agent says so (the chatter's
     # Reply): it becomes a WhatsApp reply quoting it
@@ -40,6 +41,11 @@ class CxWhatsappConversation(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True)
     wa_id = fields.Char(string="WhatsApp Number", required=True, readonly=True,
                         help="The customer's number as WhatsApp gives it (international, without +).")
+    # the number in E.164: the blacklist (phone.blacklist), the contact
+    # lookups and the tickets and leads made from the conversation use it
+    phone = fields.Char(string="Phone", compute="_compute_phone", store=True, precompute=True, readonly=True)
+    # written with the conversation, not in a second query per batch
+    phone_sanitized = fields.Char(compute="_compute_phone_sanitized", store=True, precompute=True)
     team_id = fields.Many2one("cx.team", string="Team", index="btree_not_null", tracking=True)
     user_id = fields.Many2one("res.users", string="Agent", index="btree_not_null", tracking=True,
                               domain=[("share", "=", False)])
@@ -54,8 +60,6 @@ class CxWhatsappConversation(models.Model):
     window_expires_at = fields.Datetime(string="Window Closes", compute="_compute_window", store=True)
     window_open = fields.Boolean(string="Window Open", compute="_compute_window_open",
                                  search="_search_window_open")
-    optout = fields.Boolean(string="Opted Out", compute="_compute_optout",
-                            help="The number is on the blacklist for marketing templates.")
     # the click-to-WhatsApp ad (or post) the customer came from, latest first
     referral_headline = fields.Char(string="Ad Headline", readonly=True)
     referral_body = fields.Text(string="Ad Text", readonly=True)
@@ -69,10 +73,15 @@ class CxWhatsappConversation(models.Model):
 
     _account_wa_id_unique = models.Constraint("UNIQUE(account_id, wa_id)", "One conversation per customer and number.")
 
-    @api.depends("partner_id.name", "wa_id", "account_id.name")
+    @api.depends("wa_id")
+    def _compute_phone(self):
+        for conversation in self:
+            conversation.phone = international_e164(conversation.wa_id) or False
+
+    @api.depends("partner_id.name", "phone", "account_id.name")
     def _compute_name(self):
         for conversation in self:
-            who = conversation.partner_id.name or f"+{conversation.wa_id}"
+            who = conversation.partner_id.name or conversation.phone or conversation.wa_id
             conversation.name = f"{who} · {conversation.account_id.name}" if conversation.account_id else who
 
     @api.depends("last_inbound_at")
@@ -93,11 +102,13 @@ class CxWhatsappConversation(models.Model):
         now = fields.Datetime.now()
         return [("window_expires_at", ">", now)] if is_open else ["|", ("window_expires_at", "=", False), ("window_expires_at", "<=", now)]
 
-    def _compute_optout(self):
-        blacklisted = set(self.env["phone.blacklist"].sudo().search(
-            [("number", "in", [f"+{c.wa_id}" for c in self if c.wa_id])]).mapped("number"))
-        for conversation in self:
-            conversation.optout = f"+{conversation.wa_id}" in blacklisted
+    def _phone_get_number_fields(self):
+        return ["phone"]
+
+    def _phone_get_country(self):
+        # the number is international: no country reads it, and the
+        # customer's is not fetched for that on every inbound batch
+        return {}
 
     def _cx_window_error(self):
         """Why free text cannot be sent now, or None."""
@@ -176,11 +187,12 @@ class CxWhatsappConversation(models.Model):
         """``moves``: ``{old: (conversation, new)}``. The conversation takes
         the new number, and so does its customer when the old one was
         theirs."""
-        for old, (conversation, new) in moves.items():
+        for conversation, new in moves.values():
+            old_phone = conversation.phone
             conversation.sudo().wa_id = new
             partner = conversation.partner_id.sudo()
-            if partner and partner.phone_sanitized == f"+{old}":
-                partner.phone = f"+{new}"
+            if partner and partner.phone_sanitized == old_phone:
+                partner.phone = conversation.phone
 
     def _cx_referral_values(self, referral, at):
         return {
@@ -253,10 +265,10 @@ class CxWhatsappConversation(models.Model):
             raise UserError(self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket."))
         first = self.cx_message_ids.filtered(lambda m: m.direction == "inbound").sorted("message_date")[:1]
         return {
-            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.wa_id))[:120],
+            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.phone))[:120],
             "team_id": team.id,
             "partner_id": self.partner_id.id,
-            "partner_phone": f"+{self.wa_id}",
+            "partner_phone": self.phone,
             "channel": "whatsapp",
             "company_id": self.company_id.id,
             "description": Markup("<p>{} <a href='/odoo/cx-whatsapp/{}'>{}</a></p>").format(
@@ -293,7 +305,7 @@ class CxWhatsappConversation(models.Model):
                 "res_id": conversation.id,
                 "body": _inbound_body(self.env, event, replied),
                 "author_id": odoobot if system else partner.id or False,
-                "email_from": False if partner or system else f"+{event['from']}",
+                "email_from": False if partner or system else conversation.phone,
                 "message_type": "notification" if system else "comment",
                 "subtype_id": note if system else comment,
                 "date": event["at"] or fields.Datetime.now(),
@@ -406,9 +418,9 @@ class CxWhatsappConversation(models.Model):
                 for m in conversation.cx_message_ids.sorted("message_date")[-20:]
             )
             conversation.lead_id = Lead.create({
-                "name": self.env._("WhatsApp from %s", conversation.partner_id.name or f"+{conversation.wa_id}"),
+                "name": self.env._("WhatsApp from %s", conversation.partner_id.name or conversation.phone),
                 "partner_id": conversation.partner_id.id,
-                "phone": f"+{conversation.wa_id}",
+                "phone": conversation.phone,
                 "description": Markup("<pre>{}</pre>").format(transcript) + conversation._cx_referral_html(),
                 "user_id": self.env.uid if can_create else False,
                 **conversation._cx_lead_utm_values(),
@@ -481,8 +493,8 @@ def _inbound_body(env, event, replied):
 def _contacts_body(env, contacts):
     lines = []
     for contact in contacts:
-        details = [phone.get("phone") or f"+{phone.get('wa_id')}" for phone in contact.get("phones") or []
-                   if phone.get("phone") or phone.get("wa_id")]
+        details = [number for phone in contact.get("phones") or []
+                   if (number := phone.get("phone") or international_e164(phone.get("wa_id")))]
         details += [email["email"] for email in contact.get("emails") or []]
         organisation = " - ".join(part for part in (contact.get("company"), contact.get("title")) if part)
         lines.append(Markup("👤 <b>{name}</b>{org}{details}").format(

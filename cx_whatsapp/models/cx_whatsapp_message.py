@@ -7,8 +7,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.cx_helpdesk.tools.phone import international_e164
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
-from odoo.addons.cx_whatsapp.tools.webhook import MEDIA_TYPES, e164, number_region, status_advances
+from odoo.addons.cx_whatsapp.tools.webhook import MEDIA_TYPES, status_advances
 
 _logger = logging.getLogger(__name__)
 
@@ -156,12 +157,12 @@ class CxWhatsappMessage(models.Model):
             Conversation._cx_apply_number_changes(account, {old: (conversations[old], new) for old, new in moves.items()})
         optouts = messages.filtered(lambda m: m.message_type == "text" and account._cx_is_optout(m.body))
         if optouts:
-            self.env["phone.blacklist"].sudo()._add(list({f"+{m.wa_id}" for m in optouts}), message=self.env._(
+            self.env["phone.blacklist"].sudo()._add(list({m.conversation_id.phone for m in optouts}), message=self.env._(
                 "Opted out on WhatsApp (%s).", optouts[0].body.strip()))
             for message in optouts:
                 message.conversation_id.message_post(
-                    body=self.env._("The customer opted out: no more marketing templates to +%s. Service replies "
-                                    "stay possible inside the 24-hour window.", message.wa_id),
+                    body=self.env._("The customer opted out: no more marketing templates to %s. Service replies "
+                                    "stay possible inside the 24-hour window.", message.conversation_id.phone),
                     subtype_xmlid="mail.mt_note")
         messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
         written = Conversation.union(*latest)
@@ -452,10 +453,11 @@ class CxWhatsappMessage(models.Model):
         # made from what the customer sent, not from what the agent types: an
         # agent without the right to create contacts may still save the card
         Creator = Partner if Partner.has_access("create") else Partner.sudo()
-        region = number_region(self.wa_id)
+        # a number without its country code is read as one of the sender's country
+        region = Partner._cx_number_region(self.wa_id)
         cards = []
         for card in self.extra["contacts"]:
-            numbers = [f"+{phone['wa_id']}" if phone.get("wa_id") else e164(phone.get("phone"), region)
+            numbers = [international_e164(phone["wa_id"]) if phone.get("wa_id") else Partner._cx_e164(phone.get("phone"), region)
                        for phone in card.get("phones") or []]
             emails = [email["email"].strip().lower() for email in card.get("emails") or [] if email.get("email")]
             cards.append((card, [number for number in numbers if number], emails))

@@ -173,8 +173,9 @@ class CxWhatsappTemplate(models.Model):
             raise UserError(self.env._("The template “%s” is not approved by Meta.", self.name))
         if self.account_id != conversation.account_id:
             raise UserError(self.env._("This template belongs to another WhatsApp number."))
-        conversation.invalidate_recordset(["optout"])  # the blacklist may have changed meanwhile
-        if self.category == "MARKETING" and conversation.optout:
+        # the blacklist may have changed meanwhile
+        conversation.invalidate_recordset(["phone_sanitized_blacklisted"])
+        if self.category == "MARKETING" and conversation.phone_sanitized_blacklisted:
             raise UserError(self.env._("The customer opted out of marketing messages: only service messages can be sent."))
         values = self._cx_values(record)
         components = []

@@ -5,6 +5,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 
+from odoo.addons.cx_helpdesk.tools.phone import international_e164
 from odoo.addons.cx_whatsapp.tools.webhook import parse_payload
 
 _logger = logging.getLogger(__name__)
@@ -115,7 +116,10 @@ class CxWhatsappWebhook(models.Model):
         the number goes on (or off) Odoo's phone blacklist."""
         Blacklist = self.env["phone.blacklist"].sudo()
         for event in events:
-            number = f"+{event['wa_id']}"
+            number = international_e164(event["wa_id"])
+            if not number:
+                _logger.warning("WhatsApp webhook %s: a preference for %r, not a phone number", self.id, event["wa_id"])
+                continue
             if event.get("value") == "stop":
                 Blacklist._add([number], message=self.env._("Stopped marketing messages in WhatsApp."))
             elif event.get("value") == "resume":

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-from odoo.addons.cx_whatsapp.tools.webhook import country_language, number_region
+from odoo.addons.cx_helpdesk.tools.phone import international_e164
+from odoo.addons.cx_whatsapp.tools.webhook import country_language
 
 
 class ResPartner(models.Model):
@@ -29,7 +30,7 @@ class ResPartner(models.Model):
         with the profile name. A handful of queries."""
         user_ids = {event["user_id"] for event in events if event.get("user_id")}
         by_user = {p.cx_whatsapp_user_id: p for p in self.search([("cx_whatsapp_user_id", "in", list(user_ids))])} if user_ids else {}
-        phones = {event["from"]: f"+{event['from']}" for event in events if event.get("from")}
+        phones = {event["from"]: number for event in events if (number := international_e164(event.get("from")))}
         by_phone = self._cx_partners_by_phone(phones.values()) if phones else {}
         found, to_create = {}, {}
         for event in events:
@@ -64,7 +65,7 @@ class ResPartner(models.Model):
         and its language among the installed ones (none when not
         installed), so replies and templates go in the customer's language.
         One query for the countries; the languages are cached."""
-        regions = {wa_id: number_region(wa_id) for wa_id in wa_ids if wa_id}
+        regions = {wa_id: self._cx_number_region(wa_id) for wa_id in wa_ids if wa_id}
         codes = {region for region in regions.values() if region}
         countries = {country.code: country for country in self.env["res.country"].search([("code", "in", list(codes))])} if codes else {}
         installed = [code for code, _name in self.env["res.lang"].get_installed()]

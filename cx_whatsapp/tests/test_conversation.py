@@ -125,7 +125,7 @@ class TestConversation(CxWhatsappCommon):
         self._receive("please stop calling me at work", wa_id="966555000222")
         self.assertFalse(Blacklist.search([("number", "=", "+966555000222")]), "only the keyword alone")
         conversation = self.env["cx.whatsapp.conversation"].search([("wa_id", "=", "966555000111")])
-        self.assertTrue(conversation.optout)
+        self.assertTrue(conversation.phone_sanitized_blacklisted)
         conversation.with_user(self.agent_1).message_post(body="Done, you will get no promotions",
                                                           message_type="comment", subtype_xmlid="mail.mt_comment")
         self.assertTrue(conversation.cx_message_ids.filtered(lambda m: m.direction == "outbound"),
@@ -138,6 +138,31 @@ class TestConversation(CxWhatsappCommon):
         self.env["cx.whatsapp.webhook"].sudo().create({"account_id": self.account.id, "payload": json.dumps(payload)})
         self.env["cx.whatsapp.webhook"]._cron_process()
         self.assertTrue(Blacklist.search([("number", "=", "+966555000333")]))
+
+    def test_number_in_e164_and_odoo_blacklist(self):
+        """The conversation keeps the customer's number in E.164 and gets
+        Odoo's phone machinery from it: sanitized number, blacklist state,
+        search by any written form, the unblacklist action."""
+        message = self._receive("السلام عليكم", wa_id="249912345678")
+        conversation = message.conversation_id
+        self.assertEqual(conversation.phone, "+249912345678")
+        self.assertEqual(conversation.phone_sanitized, "+249912345678")
+        self.assertEqual(conversation.ticket_id.partner_phone, "+249912345678")
+        self.assertEqual(conversation.partner_id.phone_sanitized, "+249912345678")
+        Conversation = self.env["cx.whatsapp.conversation"].with_user(self.agent_1)
+        for written in ("+249 91 234 5678", "00249912345678", "91 234 56"):
+            self.assertEqual(Conversation.search([("phone_mobile_search", "=like" if " 56" in written else "=", written)]),
+                             conversation, written)
+        self.assertFalse(conversation.phone_blacklisted)
+        self._receive("stop", wa_id="249912345678")
+        conversation.invalidate_recordset(["phone_sanitized_blacklisted", "phone_blacklisted"])
+        self.assertTrue(conversation.phone_blacklisted)
+        self.assertEqual(Conversation.search([("phone_sanitized_blacklisted", "=", True)]), conversation)
+        action = conversation.phone_action_blacklist_remove()
+        wizard = self.env[action["res_model"]].create({"phone": conversation.phone_sanitized, "reason": "asked again"})
+        wizard.action_unblacklist_apply()
+        conversation.invalidate_recordset(["phone_sanitized_blacklisted", "phone_blacklisted"])
+        self.assertFalse(conversation.phone_sanitized_blacklisted)
 
     def test_lead_from_a_conversation(self):
         conversation = self._receive("I want a quote for 40 laptops").conversation_id

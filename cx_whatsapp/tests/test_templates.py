@@ -94,6 +94,25 @@ class TestTemplates(CxWhatsappCommon):
         with self.assertRaisesRegex(UserError, "not approved"):
             draft._cx_queue(conversation, partner)
 
+    def test_number_typed_in_a_local_form(self):
+        """The number typed in the wizard is read as the suite reads every
+        number: a Saudi customer's 050 number is their +966 WhatsApp."""
+        template = self._template(name="hello", res_model="res.partner", body="Hi {{1}}!",
+                                  variable_ids=[(0, 0, {"position": 1, "field_path": "name"})], status="approved")
+        partner = self.env["res.partner"].create({"name": "Noura", "country_id": self.env.ref("base.sa").id})
+        Wizard = self.env["cx.whatsapp.template.send"].with_user(self.agent_1).with_context(
+            active_model="res.partner", active_id=partner.id)
+        Wizard.create({"template_id": template.id, "phone": "050-999 8877"}).action_send()
+        conversation = self.env["cx.whatsapp.conversation"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(conversation.wa_id, "966509998877")
+        self.assertEqual(conversation.phone, "+966509998877")
+        other = self.env["res.partner"].create({"name": "Amna"})
+        Wizard = Wizard.with_context(active_id=other.id)
+        with self.assertRaisesRegex(UserError, "not a WhatsApp number"):
+            Wizard.create({"template_id": template.id, "phone": "call me"}).action_send()
+        Wizard.create({"template_id": template.id, "phone": "00249 91 234 5678"}).action_send()
+        self.assertEqual(self.env["cx.whatsapp.conversation"].search([("partner_id", "=", other.id)]).wa_id, "249912345678")
+
     def test_filled_from_one_of_the_customers_orders(self):
         if "sale.order" not in self.env:
             self.skipTest("Sales is not installed")

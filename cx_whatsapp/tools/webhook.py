@@ -12,10 +12,6 @@ import json
 from datetime import datetime, timezone
 
 try:
-    import phonenumbers
-except ImportError:  # phone_validation's habit: degrade, never break
-    phonenumbers = None
-try:
     from babel.languages import get_territory_language_info
 except ImportError:
     get_territory_language_info = None
@@ -223,35 +219,6 @@ def _conversation(conversation):
         "origin": (conversation.get("origin") or {}).get("type"),
         "expires_at": _time(conversation.get("expiration_timestamp")) if conversation.get("expiration_timestamp") else None,
     }
-
-
-def number_region(wa_id):
-    """The ISO country code of a WhatsApp number (international, without
-    +), or None."""
-    if not phonenumbers or not wa_id:
-        return None
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(f"+{wa_id}")) or None
-    except phonenumbers.NumberParseException:
-        return None
-
-
-def e164(number, region=None):
-    """``number`` (as a person typed it, e.g. in a vCard) in E.164, read as
-    a number of ``region`` when it has no country code; None if it is not
-    a phone number."""
-    if not number:
-        return None
-    if not phonenumbers:
-        digits = "".join(char for char in str(number) if char.isdigit())
-        return f"+{digits}" if str(number).strip().startswith("+") and digits else None
-    try:
-        parsed = phonenumbers.parse(str(number), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def country_language(country_code, installed):

@@ -55,7 +55,7 @@ class CxWhatsappTemplateSend(models.TransientModel):
         partner = record if model == "res.partner" else record.partner_id
         account = conversation.account_id or self.env["cx.whatsapp.account"].search(
             [("company_id", "in", [False, *self.env.companies.ids])], limit=1)
-        phone = f"+{conversation.wa_id}" if conversation else (partner.phone_sanitized or ("phone" in record._fields and record.phone))
+        phone = conversation.phone if conversation else (partner.phone_sanitized or ("phone" in record._fields and record.phone))
         values.update(res_model=model, res_id=res_id, conversation_id=conversation.id, account_id=account.id, phone=phone or False)
         return values
 
@@ -78,11 +78,14 @@ class CxWhatsappTemplateSend(models.TransientModel):
 
     def _cx_conversation(self):
         """The conversation with this number (a template may start one)."""
-        wa_id = "".join(ch for ch in (self.phone or "") if ch.isdigit())
-        if len(wa_id) < 8:
-            raise UserError(self.env._("%s is not a WhatsApp number (international form, e.g. +966501234567).", self.phone))
         record = self._cx_source()
         partner = record if record._name == "res.partner" else record.partner_id
+        # a local number (0501234567) is read in the customer's country, else the number's company's
+        country = partner.country_id or self.account_id.company_id.country_id or self.env.company.country_id
+        e164 = self.env["res.partner"]._cx_e164(self.phone, country)
+        if not e164:
+            raise UserError(self.env._("%s is not a WhatsApp number (international form, e.g. +966501234567).", self.phone))
+        wa_id = e164[1:]
         conversations, _created = self.env["cx.whatsapp.conversation"].sudo()._cx_for_senders(self.account_id, {wa_id: partner})
         conversation = conversations[wa_id]
         if record._name == "cx.ticket" and not conversation.ticket_id:
