@@ -8,5 +8,6 @@ from . import (
     test_routing,
     test_security,
     test_sla,
+    test_sla_rules,
     test_ui,
 )
