@@ -8,6 +8,7 @@ from . import (
     test_routing,
     test_security,
     test_sla,
+    test_sla_channels,
     test_sla_rules,
     test_ui,
 )
