@@ -18,11 +18,12 @@ SLA_MATCH_FIELDS = {"team_id", "priority", "type_id", "tag_ids", "channel", "par
 class CxTicket(models.Model):
     _name = "cx.ticket"
     _description = "Helpdesk Ticket"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin", "mail.tracking.duration.mixin"]
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _rec_names_search = ["number", "name", "partner_id.name", "email_from"]
     _mail_post_access = "read"
+    _check_company_auto = True
     _track_duration_field = "stage_id"
 
     # ------------------------------------------------------------
@@ -57,6 +58,7 @@ class CxTicket(models.Model):
         index=True,
         default=_default_team_id,
         domain="[('company_id', '=', company_id)]",
+        check_company=True,
     )
     tier = fields.Selection(related="team_id.tier", string="Tier")
     user_id = fields.Many2one(
@@ -65,8 +67,9 @@ class CxTicket(models.Model):
         tracking=True,
         index=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        check_company=True,
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True, check_company=True)
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
     )

@@ -10,5 +10,6 @@ from . import (
     test_sla,
     test_sla_channels,
     test_sla_rules,
+    test_ticket,
     test_ui,
 )
