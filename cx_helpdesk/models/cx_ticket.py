@@ -634,27 +634,34 @@ class CxTicket(models.Model):
     def _cx_customer_message(self, channel, at):
         """The customer wrote or called on ``channel`` at ``at``: note the date
         and take the tickets off 'waiting on customer' (back to the open stage
-        before it; their SLA clocks resume). One stage search per waiting
-        ticket. Works as superuser: a customer's message moves the ticket
-        whoever brings it in."""
+        before it; their SLA clocks resume). Batched: one stage search per
+        team and waiting stage, one write per stage the tickets go back to.
+        Works as superuser: a customer's message moves the ticket whoever
+        brings it in."""
         tickets = self.sudo()
         tickets.filtered(
             lambda t: not t.last_customer_message_date or t.last_customer_message_date < at
         ).last_customer_message_date = at
+        back_to = defaultdict(lambda: self.env["cx.ticket"].sudo())
+        stages = {}
         for ticket in tickets.filtered("is_waiting_customer"):
-            stage = self.env["cx.ticket.stage"].search(
-                [
-                    "|", ("team_ids", "=", False), ("team_ids", "in", ticket.team_id.ids),
-                    ("is_closed", "=", False),
-                    ("is_waiting_customer", "=", False),
-                    ("sequence", "<=", ticket.stage_id.sequence),
-                    ("id", "!=", ticket.stage_id.id),
-                ],
-                order="sequence desc, id desc",
-                limit=1,
-            )
-            if stage:
-                ticket.stage_id = stage
+            key = (ticket.team_id, ticket.stage_id)
+            if key not in stages:
+                stages[key] = self.env["cx.ticket.stage"].search(
+                    [
+                        "|", ("team_ids", "=", False), ("team_ids", "in", ticket.team_id.ids),
+                        ("is_closed", "=", False),
+                        ("is_waiting_customer", "=", False),
+                        ("sequence", "<=", ticket.stage_id.sequence),
+                        ("id", "!=", ticket.stage_id.id),
+                    ],
+                    order="sequence desc, id desc",
+                    limit=1,
+                )
+            if stages[key]:
+                back_to[stages[key]] |= ticket
+        for stage, waiting in back_to.items():
+            waiting.stage_id = stage
 
     # ------------------------------------------------------------
     # BUSINESS: tiers
