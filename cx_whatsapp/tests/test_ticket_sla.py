@@ -53,3 +53,19 @@ class TestTicketSla(CxWhatsappCommon):
         conversation = self._receive("About my ticket", wa_id="966501234567").conversation_id
         self.assertEqual(conversation.ticket_id, ticket)
         self.assertEqual(ticket.stage_id, self.stage_progress)
+
+    def test_template_sent_outside_the_window_meets_first_response(self):
+        conversation = self._receive("old question", at=1_700_000_000).conversation_id
+        self.assertFalse(conversation.window_open)
+        ticket = conversation.ticket_id
+        first = self._sla(ticket, "first_response")
+        template = self.env["cx.whatsapp.template"].create({
+            "name": "ticket_update", "account_id": self.account.id, "language": "en", "category": "UTILITY",
+            "res_model": "cx.ticket", "body": "Your ticket {{1}} is being handled.", "status": "approved",
+            "variable_ids": [(0, 0, {"position": 1, "name": "Ticket", "field_path": "number", "sample": "TCK-0042"})],
+        })
+        wizard = self.env["cx.whatsapp.template.send"].with_user(self.agent_1).with_context(
+            active_model="cx.ticket", active_id=ticket.id).create({"template_id": template.id})
+        wizard.action_send()
+        self.assertEqual((first.answered_channel, bool(first.reached_date)), ("whatsapp", True))
+        self.assertTrue(ticket.first_response_date)
