@@ -621,15 +621,17 @@ class CxTicket(models.Model):
         ``channel``: ``email``, ``portal``, ``whatsapp``, ``phone``...) at
         ``at``: the first one meets the tickets' first response, and their
         first-response lines record the channel. Tickets already answered are
-        left alone, so every channel may call it for every answer. A few
-        queries per ticket answered
-        for the first time, none for the others. Works as superuser: SLA lines
-        are system data."""
-        for ticket in self.sudo().filtered(lambda t: not t.first_response_date):
-            ticket.first_response_date = at
-            lines = ticket.sla_ids.filtered(lambda line: line.kind == "first_response" and not line.reached_date)
-            lines._cx_reach(at)
-            lines.filtered("reached_date").answered_channel = channel
+        left alone, so every channel may call it for every answer. Batched:
+        the lines of all the tickets reached together (one working-time
+        schedule per team); no query for tickets answered already. Works as
+        superuser: SLA lines are system data."""
+        tickets = self.sudo().filtered(lambda t: not t.first_response_date)
+        if not tickets:
+            return
+        tickets.first_response_date = at
+        lines = tickets.sla_ids.filtered(lambda line: line.kind == "first_response" and not line.reached_date)
+        lines._cx_reach(at)
+        lines.filtered("reached_date").answered_channel = channel
 
     def _cx_customer_message(self, channel, at):
         """The customer wrote or called on ``channel`` at ``at``: note the date

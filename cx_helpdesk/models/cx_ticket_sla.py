@@ -38,6 +38,12 @@ class CxTicketSla(models.Model):
     A first-response target of a ticket closed before any public answer ends
     ``unanswered`` (or ``breached`` when overdue), never ``met``; it runs again
     if the ticket is reopened. Compliance counts ``met`` and ``breached``.
+
+    The first public answer on any channel linked to the ticket (an e-mail or
+    portal reply, a WhatsApp message, a call) reaches the first-response line,
+    which records that channel in ``answered_channel``
+    (``cx.ticket._cx_channel_answered``). The rules themselves (deadlines,
+    status, next check, outcomes) are in ``tools/sla.py``.
     """
 
     _name = "cx.ticket.sla"

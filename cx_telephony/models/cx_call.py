@@ -301,9 +301,10 @@ class CxCall(models.Model):
         """Tell the calls' tickets' SLA: an answered inbound call or a
         connected outbound one is a public answer on the phone, an inbound
         call is the customer's message. Batched by ticket: the earliest answer
-        and the latest inbound call of each; no query for tickets answered
-        already and not waiting. A call answered before its ticket was opened
-        (from that call) answers it when it is opened."""
+        and the latest inbound call of each, tickets of the same instant told
+        together; no query for tickets answered already and not waiting. A
+        call answered before its ticket was opened (from that call) answers it
+        when it is opened."""
         answered, reached_us = {}, {}
         for call in self.filtered("ticket_id"):
             ticket = call.ticket_id
@@ -311,11 +312,13 @@ class CxCall(models.Model):
                 at = call.answered_time or call.start_time
                 reached_us[ticket] = max(reached_us.get(ticket, at), at)
             if call.answered_time and call.direction in ("inbound", "outbound"):
-                answered[ticket] = min(answered.get(ticket, call.answered_time), call.answered_time)
-        for ticket, at in reached_us.items():
-            ticket._cx_customer_message("phone", at)
-        for ticket, at in answered.items():
-            ticket._cx_channel_answered("phone", max(at, ticket.create_date))
+                at = max(call.answered_time, ticket.create_date)
+                answered[ticket] = min(answered.get(ticket, at), at)
+        Ticket = self.env["cx.ticket"]
+        for at, tickets in _by_instant(reached_us).items():
+            Ticket.union(*tickets)._cx_customer_message("phone", at)
+        for at, tickets in _by_instant(answered).items():
+            Ticket.union(*tickets)._cx_channel_answered("phone", at)
 
     def _cx_schedule_callbacks(self):
         """A call-back activity for the team of each missed or abandoned call."""
@@ -615,6 +618,14 @@ def _commercial(partner):
     """The company a caller belongs to (the partner itself when it has none
     recorded, as contacts imported by SQL may)."""
     return partner and (partner.commercial_partner_id or partner)
+
+
+def _by_instant(instants):
+    """``{record: instant}`` as ``{instant: [records]}``."""
+    grouped = {}
+    for record, instant in instants.items():
+        grouped.setdefault(instant, []).append(record)
+    return grouped
 
 
 def _naive(value):

@@ -2,6 +2,8 @@
 outbound call linked to a ticket is its first response (on the phone), an
 inbound call takes it off 'waiting on customer'."""
 
+import copy
+
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
 
 from .ami_fixtures import server_events
@@ -87,3 +89,30 @@ class TestCallSla(CxTelephonyCommon):
         self.assertEqual(first.status, "met", "the call resumed the clock, and answered it")
         self.assertEqual(first.answered_channel, "phone")
         self.assertEqual(ticket.last_customer_message_date, call.answered_time)
+
+    def _answer_many(self, count, tag):
+        """``count`` calls linked each to its own ticket while queued, then
+        answered in one bridge batch: the queries of that batch."""
+        snapshots = snapshots_of(self, "inbound_queue_answered")
+        answer = next(index for index, snapshot in enumerate(snapshots) if snapshot.get("answered_time"))
+
+        def copies(part):
+            return [dict(copy.deepcopy(snapshot), linkedid=f"{snapshot['linkedid']}-{tag}-{n}")
+                    for n in range(count) for snapshot in part]
+
+        calls = self._apply(copies(snapshots[:answer]))
+        for call in calls:
+            call.ticket_id = self._ticket(channel="phone")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._apply(copies(snapshots[answer:]))
+        self.env.flush_all()
+        lines = calls.ticket_id.sla_ids.filtered(lambda line: line.kind == "first_response")
+        self.assertEqual(len(lines), count)
+        self.assertEqual(set(lines.mapped("answered_channel")), {"phone"})
+        return self.env.cr.sql_log_count - before
+
+    def test_bridge_answers_tickets_in_one_batch(self):
+        """The bridge's batch costs the same for 1 or 50 calls answered with a ticket."""
+        self.assertEqual(self._answer_many(1, "one"), self._answer_many(50, "fifty"))

@@ -178,7 +178,9 @@ class CxWhatsappMessage(models.Model):
         """The customer wrote on the conversations linked to a ticket
         (``latest``: their latest message of the batch): their tickets come
         off 'waiting on customer'. Tickets with the same message date are told
-        together: one write for a burst of messages of the same second."""
+        together. No query for the tickets that are not waiting (their date
+        goes out with the batch's flush); a waiting ticket costs its stage
+        change (tracking, clocks resumed)."""
         by_date = defaultdict(lambda: self.env["cx.ticket"])
         for conversation, message in latest.items():
             if conversation.ticket_id:
