@@ -33,7 +33,7 @@ class CxSlaPolicy(models.Model):
     type_ids = fields.Many2many("cx.ticket.type", string="Ticket Types", help="Empty: every type.")
     tag_ids = fields.Many2many("cx.ticket.tag", string="Tags", help="Tickets with at least one of these tags; empty: any.")
     channel = fields.Selection(TICKET_CHANNELS, help="Empty: every channel.")
-    partner_ids = fields.Many2many("res.partner", string="Customers", help="Empty: every customer.")
+    partner_ids = fields.Many2many("res.partner", string="Customers", check_company=True, help="Empty: every customer.")
     partner_category_ids = fields.Many2many(
         "res.partner.category",
         string="Customer Tags",

@@ -15,7 +15,7 @@ from .cx_constants import TEAM_ASSIGNMENT_METHODS, TEAM_TIERS
 class CxTeam(models.Model):
     _name = "cx.team"
     _description = "Helpdesk Team"
-    _inherit = ["mail.alias.mixin.optional", "mail.thread"]
+    _inherit = ["mail.alias.mixin.optional", "mail.thread", "rating.parent.mixin"]
     _order = "sequence, tier, name"
     _check_company_auto = True
 
@@ -43,11 +43,13 @@ class CxTeam(models.Model):
         string="Team Leader",
         domain=[("share", "=", False)],
         tracking=True,
+        check_company=True,
         help="Notified of SLA warnings and breaches; sees the team's tickets as a supervisor does.",
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
+        check_company=True,
         help="SLA clocks run in these working hours and stop on its leaves (public holidays). "
         "Without a calendar, SLA targets are in calendar hours (24/7).",
     )
@@ -158,6 +160,15 @@ class CxTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("cx_helpdesk.cx_ticket_action")
         action["domain"] = [("team_id", "=", self.id)]
         action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
+        return action
+
+    def action_view_ratings(self):
+        """The customers' ratings of the team's tickets."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("rating.rating_rating_action")
+        action["name"] = self.env._("Ratings of %s", self.name)
+        action["domain"] = [("parent_res_model", "=", self._name), ("parent_res_id", "=", self.id), ("consumed", "=", True)]
+        action["context"] = {"create": False}
         return action
 
     def action_view_unassigned(self):

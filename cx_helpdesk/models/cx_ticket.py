@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
+from odoo.addons.cx_helpdesk.tools import sla as sla_rules
+
 from .cx_constants import SLA_STATUS_SEVERITY, TICKET_CHANNELS, TICKET_PRIORITIES
 from .cx_sla_policy import PolicyMatcher, TicketFacts
 
@@ -16,11 +18,12 @@ SLA_MATCH_FIELDS = {"team_id", "priority", "type_id", "tag_ids", "channel", "par
 class CxTicket(models.Model):
     _name = "cx.ticket"
     _description = "Helpdesk Ticket"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin", "mail.tracking.duration.mixin"]
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _rec_names_search = ["number", "name", "partner_id.name", "email_from"]
     _mail_post_access = "read"
+    _check_company_auto = True
     _track_duration_field = "stage_id"
 
     # ------------------------------------------------------------
@@ -55,6 +58,7 @@ class CxTicket(models.Model):
         index=True,
         default=_default_team_id,
         domain="[('company_id', '=', company_id)]",
+        check_company=True,
     )
     tier = fields.Selection(related="team_id.tier", string="Tier")
     user_id = fields.Many2one(
@@ -63,8 +67,9 @@ class CxTicket(models.Model):
         tracking=True,
         index=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        check_company=True,
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True, check_company=True)
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
     )
@@ -502,23 +507,12 @@ class CxTicket(models.Model):
                 requests[ticket.team_id].append(vals)
         # deadlines before the INSERT: one schedule per team for all lines
         for team, team_vals in requests.items():
-            asks = []
-            for vals in team_vals:
-                remaining = vals["target_hours"] * 3600 - vals["consumed_hours"] * 3600
-                asks.append((now, max(remaining, 0)))
-                if vals["warning_percent"]:
-                    warn = vals["target_hours"] * 36 * vals["warning_percent"] - vals["consumed_hours"] * 3600
-                    asks.append((now, max(warn, 0)))
-            deadlines = iter(team._cx_deadlines(asks))
-            for vals in team_vals:
-                vals["deadline"] = next(deadlines)
-                vals["warning_deadline"] = next(deadlines) if vals["warning_percent"] else False
-                if vals["deadline"] <= now:
-                    vals["status"] = "breached"
-                elif vals["warning_deadline"] and vals["warning_deadline"] <= now:
-                    vals["status"] = "at_risk"
-                checks = [d for d in (vals["warning_deadline"], vals["deadline"]) if d]
-                vals["next_check_at"] = min(checks)
+            clocks = [
+                sla_rules.Clock(now, vals["target_hours"], vals["consumed_hours"], vals["warning_percent"])
+                for vals in team_vals
+            ]
+            for vals, plan in zip(team_vals, sla_rules.plan(now, clocks, team._cx_deadlines), strict=True):
+                vals.update(plan)
         Line.create(values)
 
     def _cx_stage_changed(self, now, old_stages):
@@ -617,6 +611,59 @@ class CxTicket(models.Model):
                     summary=escalation.activity_summary or body,
                     user_id=(ticket.user_id or ticket.team_id.leader_id or self.env.user).id,
                 )
+
+    # ------------------------------------------------------------
+    # BUSINESS: one SLA clock for every channel
+    # ------------------------------------------------------------
+
+    def _cx_channel_answered(self, channel, at):
+        """A public answer to the customer on ``channel`` (a value of
+        ``channel``: ``email``, ``portal``, ``whatsapp``, ``phone``...) at
+        ``at``: the first one meets the tickets' first response, and their
+        first-response lines record the channel. Tickets already answered are
+        left alone, so every channel may call it for every answer. Batched:
+        the lines of all the tickets reached together (one working-time
+        schedule per team); no query for tickets answered already. Works as
+        superuser: SLA lines are system data."""
+        tickets = self.sudo().filtered(lambda t: not t.first_response_date)
+        if not tickets:
+            return
+        tickets.first_response_date = at
+        lines = tickets.sla_ids.filtered(lambda line: line.kind == "first_response" and not line.reached_date)
+        lines._cx_reach(at)
+        lines.filtered("reached_date").answered_channel = channel
+
+    def _cx_customer_message(self, channel, at):
+        """The customer wrote or called on ``channel`` at ``at``: note the date
+        and take the tickets off 'waiting on customer' (back to the open stage
+        before it; their SLA clocks resume). Batched: one stage search per
+        team and waiting stage, one write per stage the tickets go back to.
+        Works as superuser: a customer's message moves the ticket whoever
+        brings it in."""
+        tickets = self.sudo()
+        tickets.filtered(
+            lambda t: not t.last_customer_message_date or t.last_customer_message_date < at
+        ).last_customer_message_date = at
+        back_to = defaultdict(lambda: self.env["cx.ticket"].sudo())
+        stages = {}
+        for ticket in tickets.filtered("is_waiting_customer"):
+            key = (ticket.team_id, ticket.stage_id)
+            if key not in stages:
+                stages[key] = self.env["cx.ticket.stage"].search(
+                    [
+                        "|", ("team_ids", "=", False), ("team_ids", "in", ticket.team_id.ids),
+                        ("is_closed", "=", False),
+                        ("is_waiting_customer", "=", False),
+                        ("sequence", "<=", ticket.stage_id.sequence),
+                        ("id", "!=", ticket.stage_id.id),
+                    ],
+                    order="sequence desc, id desc",
+                    limit=1,
+                )
+            if stages[key]:
+                back_to[stages[key]] |= ticket
+        for stage, waiting in back_to.items():
+            waiting.stage_id = stage
 
     # ------------------------------------------------------------
     # BUSINESS: tiers
@@ -757,7 +804,7 @@ class CxTicket(models.Model):
 
     def message_update(self, msg_dict, update_vals=None):
         if not self.env.context.get("cx_auto_submitted"):
-            self._cx_customer_replied()
+            self._cx_customer_message("email", fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
 
     def _cx_send_acknowledgement(self):
@@ -780,26 +827,6 @@ class CxTicket(models.Model):
             headers["X-Auto-Response-Suppress"] = "All"
         return headers
 
-    def _cx_customer_replied(self):
-        """The customer wrote: note the date and take the ticket off
-        'waiting on customer' (its SLA clocks resume)."""
-        now = fields.Datetime.now()
-        self.write({"last_customer_message_date": now})
-        for ticket in self.filtered("is_waiting_customer"):
-            stage = self.env["cx.ticket.stage"].search(
-                [
-                    "|", ("team_ids", "=", False), ("team_ids", "in", ticket.team_id.ids),
-                    ("is_closed", "=", False),
-                    ("is_waiting_customer", "=", False),
-                    ("sequence", "<=", ticket.stage_id.sequence),
-                    ("id", "!=", ticket.stage_id.id),
-                ],
-                order="sequence desc, id desc",
-                limit=1,
-            )
-            if stage:
-                ticket.stage_id = stage
-
     def _message_post_after_hook(self, message, msg_vals):
         """An agent's public reply is the first response; a customer's
         message resumes a ticket waiting on them."""
@@ -810,14 +837,11 @@ class CxTicket(models.Model):
             return result
         author_user = message.author_id.user_ids[:1]
         if author_user and not author_user.share:
-            for ticket in self.filtered(lambda t: not t.first_response_date):
-                ticket.sudo().first_response_date = message.date or fields.Datetime.now()
-                ticket.sudo().sla_ids.filtered(lambda line: line.kind == "first_response")._cx_reach(
-                    ticket.first_response_date
-                )
+            # an agent's reply goes out by email (and shows in the portal)
+            self._cx_channel_answered("email", message.date or fields.Datetime.now())
         elif message.message_type == "comment" and message.author_id in (self.partner_id | self.sudo().message_partner_ids):
             # a portal reply (emails go through message_update)
-            self.sudo()._cx_customer_replied()
+            self._cx_customer_message("portal", message.date or fields.Datetime.now())
         return result
 
     def _message_get_suggested_recipients(self, reply_discussion=False, no_create=False):

@@ -7,7 +7,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_datetime
 
-from .cx_constants import SLA_STATUSES, SLA_TARGET_KINDS
+from odoo.addons.cx_helpdesk.tools import sla as sla_rules
+
+from .cx_constants import SLA_STATUSES, SLA_TARGET_KINDS, TICKET_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +38,12 @@ class CxTicketSla(models.Model):
     A first-response target of a ticket closed before any public answer ends
     ``unanswered`` (or ``breached`` when overdue), never ``met``; it runs again
     if the ticket is reopened. Compliance counts ``met`` and ``breached``.
+
+    The first public answer on any channel linked to the ticket (an e-mail or
+    portal reply, a WhatsApp message, a call) reaches the first-response line,
+    which records that channel in ``answered_channel``
+    (``cx.ticket._cx_channel_answered``). The rules themselves (deadlines,
+    status, next check, outcomes) are in ``tools/sla.py``.
     """
 
     _name = "cx.ticket.sla"
@@ -58,6 +66,12 @@ class CxTicketSla(models.Model):
     deadline = fields.Datetime(index=True)
     warning_deadline = fields.Datetime()
     reached_date = fields.Datetime(string="Reached On")
+    answered_channel = fields.Selection(
+        TICKET_CHANNELS,
+        string="Answered On",
+        readonly=True,
+        help="The channel of the public answer that reached this first-response target.",
+    )
     status = fields.Selection(SLA_STATUSES, required=True, default="running", index=True)
     warning_done = fields.Boolean(help="The warning escalations ran.")
     breach_done = fields.Boolean(help="The breach escalations ran.")
@@ -96,47 +110,29 @@ class CxTicketSla(models.Model):
         for team, lines in running._cx_by_team():
             seconds = team._cx_working_seconds([(line.clock_started_at, now) for line in lines])
             for line, elapsed in zip(lines, seconds, strict=True):
-                line.consumed_hours += elapsed / 3600
+                line.consumed_hours = sla_rules.consume(line.consumed_hours, elapsed)
                 line.clock_started_at = now
 
     def _cx_plan(self, now):
         """Compute deadline, warning deadline, status and next check of the
         running lines, in one schedule per team; writes them."""
         running = self.filtered("clock_started_at")
-        values = {}
         for team, lines in running._cx_by_team():
-            requests = []
-            for line in lines:
-                remaining = (line.target_hours - line.consumed_hours) * 3600
-                requests.append((line.clock_started_at, max(remaining, 0)))
-                if line.warning_percent:
-                    warn = (line.target_hours * line.warning_percent / 100 - line.consumed_hours) * 3600
-                    requests.append((line.clock_started_at, max(warn, 0)))
-            deadlines = iter(team._cx_deadlines(requests))
-            for line in lines:
-                deadline = next(deadlines)
-                warning = next(deadlines) if line.warning_percent else False
-                values[line] = {"deadline": deadline, "warning_deadline": warning}
-        for line, vals in values.items():
-            vals.update(line._cx_status_values(now, vals["deadline"], vals["warning_deadline"]))
-            line.write(vals)
+            plans = sla_rules.plan(now, [line._cx_clock() for line in lines], team._cx_deadlines)
+            for line, values in zip(lines, plans, strict=True):
+                line.write(values)
 
-    def _cx_status_values(self, now, deadline, warning_deadline):
-        """Status and next check of a running line with these deadlines."""
+    def _cx_clock(self):
+        """The line as a running clock of the SLA rules."""
         self.ensure_one()
-        if deadline <= now:
-            status = "breached"
-        elif warning_deadline and warning_deadline <= now:
-            status = "at_risk"
-        else:
-            status = "running"
-        # a passed threshold whose escalations have not run yet is due at once
-        checks = []
-        if warning_deadline and not self.warning_done and not self.breach_done:
-            checks.append(warning_deadline)
-        if not self.breach_done:
-            checks.append(deadline)
-        return {"status": status, "next_check_at": min(checks) if checks else False}
+        return sla_rules.Clock(
+            started_at=self.clock_started_at,
+            target_hours=self.target_hours,
+            consumed_hours=self.consumed_hours,
+            warning_percent=self.warning_percent,
+            warning_done=self.warning_done,
+            breach_done=self.breach_done,
+        )
 
     def _cx_pause(self, now):
         lines = self.filtered(
@@ -163,19 +159,14 @@ class CxTicketSla(models.Model):
         lines = self.filtered(lambda line: not line.reached_date and not line.replaced_date)
         lines._cx_checkpoint(now)
         for line in lines:
-            met = line.consumed_hours <= line.target_hours + 1e-6
             line.write(
                 {
                     "reached_date": now,
                     "clock_started_at": False,
-                    "status": "met" if met else "breached",
+                    "status": sla_rules.reached_status(line.consumed_hours, line.target_hours),
                     "next_check_at": False,
                 }
             )
-
-    def _cx_overdue(self):
-        self.ensure_one()
-        return self.status == "breached" or self.consumed_hours > self.target_hours + 1e-6
 
     def _cx_stop_unanswered(self, now):
         """The ticket closes before any public answer: the first-response
@@ -186,7 +177,7 @@ class CxTicketSla(models.Model):
             line.write(
                 {
                     "clock_started_at": False,
-                    "status": "breached" if line._cx_overdue() else "unanswered",
+                    "status": sla_rules.unanswered_status(line.status, line.consumed_hours, line.target_hours),
                     "next_check_at": False,
                 }
             )
@@ -199,7 +190,7 @@ class CxTicketSla(models.Model):
         for line in lines:
             vals = {"replaced_date": now, "clock_started_at": False, "next_check_at": False}
             if not line.reached_date:
-                vals["status"] = "breached" if line._cx_overdue() else "replaced"
+                vals["status"] = sla_rules.replaced_status(line.status, line.consumed_hours, line.target_hours)
             line.write(vals)
 
     def _cx_reopen(self, now, paused=False):
@@ -269,18 +260,19 @@ class CxTicketSla(models.Model):
         due = {"warning": self.browse(), "breach": self.browse()}
         for line in self:
             vals = {}
-            if line.deadline and line.deadline <= now and not line.breach_done:
+            trigger = sla_rules.due_trigger(now, line.deadline, line.warning_deadline, line.warning_done, line.breach_done)
+            if trigger == "breach":
                 vals.update(status="breached", breach_done=True, warning_done=True)
-                due["breach"] |= line
-            elif line.warning_deadline and line.warning_deadline <= now and not line.warning_done:
+            elif trigger == "warning":
                 vals.update(status="at_risk", warning_done=True)
-                due["warning"] |= line
-            checks = []
-            if not vals.get("warning_done", line.warning_done) and line.warning_deadline:
-                checks.append(line.warning_deadline)
-            if not vals.get("breach_done", line.breach_done) and line.deadline:
-                checks.append(line.deadline)
-            vals["next_check_at"] = min(checks) if checks else False
+            if trigger:
+                due[trigger] |= line
+            vals["next_check_at"] = sla_rules.next_check(
+                line.deadline,
+                line.warning_deadline,
+                vals.get("warning_done", line.warning_done),
+                vals.get("breach_done", line.breach_done),
+            )
             line.write(vals)
         for trigger, lines in due.items():
             acting = lines.filtered(lambda line, trigger=trigger: trigger in line.policy_id.escalation_ids.mapped("trigger"))

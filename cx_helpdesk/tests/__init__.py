@@ -9,5 +9,8 @@ from . import (
     test_routing,
     test_security,
     test_sla,
+    test_sla_channels,
+    test_sla_rules,
+    test_ticket,
     test_ui,
 )

@@ -119,6 +119,12 @@ class CxCall(models.Model):
             when = fields.Datetime.to_string(call.start_time)[:16] if call.start_time else ""
             call.display_name = f"{who} {when}".strip()
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("ticket_id"):
+            self._cx_sla_signal()  # a ticket linked to a call already answered
+        return result
+
     # ------------------------------------------------------------
     # BUSINESS: ingestion from the AMI bridge
     # ------------------------------------------------------------
@@ -154,11 +160,13 @@ class CxCall(models.Model):
         agents = self.env["res.users"]._cx_find_agents(interfaces)
         queues = {queue.name: queue for queue in pbx.sudo().queue_ids}
         to_create, call_ids = [], []
-        newly_unanswered = Call
+        newly_unanswered = newly_answered = Call
         for linkedid, snapshot in latest.items():
             call = existing.get(linkedid)
             values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
             if call:
+                if call.ticket_id and values.get("answered_time") and not call.answered_time:
+                    newly_answered |= call
                 # an end estimated at a reconnection: the PBX's CDRs decide first (cx.pbx, live_calls)
                 if call.state not in UNANSWERED_STATES and values.get("state") in UNANSWERED_STATES \
                         and not call.answered_time and not values["end_time_estimated"]:
@@ -174,6 +182,7 @@ class CxCall(models.Model):
             newly_unanswered |= created.filtered(lambda c: c.state in UNANSWERED_STATES and not c.end_time_estimated)
             call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
+        newly_answered._cx_sla_signal()
         return self.browse(call_ids)
 
     def _cx_recorded_snapshot(self):
@@ -287,6 +296,29 @@ class CxCall(models.Model):
                 for t in transfers
             ]
         return values
+
+    def _cx_sla_signal(self):
+        """Tell the calls' tickets' SLA: an answered inbound call or a
+        connected outbound one is a public answer on the phone, an inbound
+        call is the customer's message. Batched by ticket: the earliest answer
+        and the latest inbound call of each, tickets of the same instant told
+        together; no query for tickets answered already and not waiting. A
+        call answered before its ticket was opened (from that call) answers it
+        when it is opened."""
+        answered, reached_us = {}, {}
+        for call in self.filtered("ticket_id"):
+            ticket = call.ticket_id
+            if call.direction == "inbound":
+                at = call.answered_time or call.start_time
+                reached_us[ticket] = max(reached_us.get(ticket, at), at)
+            if call.answered_time and call.direction in ("inbound", "outbound"):
+                at = max(call.answered_time, ticket.create_date)
+                answered[ticket] = min(answered.get(ticket, at), at)
+        Ticket = self.env["cx.ticket"]
+        for at, tickets in _by_instant(reached_us).items():
+            Ticket.union(*tickets)._cx_customer_message("phone", at)
+        for at, tickets in _by_instant(answered).items():
+            Ticket.union(*tickets)._cx_channel_answered("phone", at)
 
     def _cx_schedule_callbacks(self):
         """A call-back activity for the team of each missed or abandoned call."""
@@ -586,6 +618,14 @@ def _commercial(partner):
     """The company a caller belongs to (the partner itself when it has none
     recorded, as contacts imported by SQL may)."""
     return partner and (partner.commercial_partner_id or partner)
+
+
+def _by_instant(instants):
+    """``{record: instant}`` as ``{instant: [records]}``."""
+    grouped = {}
+    for record, instant in instants.items():
+        grouped.setdefault(instant, []).append(record)
+    return grouped
 
 
 def _naive(value):

@@ -390,6 +390,9 @@ class CxWhatsappConversation(models.Model):
             for value in values
         ])
         self.last_message_at = fields.Datetime.now()
+        # the agent answered when they posted, as an email reply counts when
+        # written, not when the queue delivers it
+        self.ticket_id._cx_channel_answered("whatsapp", message.date or fields.Datetime.now())
         self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
         return queued
 

@@ -1,5 +1,6 @@
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -168,9 +169,25 @@ class CxWhatsappMessage(models.Model):
         written = Conversation.union(*latest)
         starting = (created & written) | written.filtered(lambda c: c.ticket_id.is_closed)
         starting._cx_open_ticket()
+        self._cx_tell_tickets(latest)
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
         return messages | orphans
+
+    @api.model
+    def _cx_tell_tickets(self, latest):
+        """The customer wrote on the conversations linked to a ticket
+        (``latest``: their latest message of the batch): their tickets come
+        off 'waiting on customer'. Tickets with the same message date are told
+        together. No query for the tickets that are not waiting (their date
+        goes out with the batch's flush); a waiting ticket costs its stage
+        change (tracking, clocks resumed)."""
+        by_date = defaultdict(lambda: self.env["cx.ticket"])
+        for conversation, message in latest.items():
+            if conversation.ticket_id:
+                by_date[message.message_date] |= conversation.ticket_id
+        for at, tickets in by_date.items():
+            tickets._cx_customer_message("whatsapp", at)
 
     @api.model
     def _cx_inbound_values(self, account, event, conversation, partner, mail_message):

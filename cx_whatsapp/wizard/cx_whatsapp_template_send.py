@@ -74,6 +74,8 @@ class CxWhatsappTemplateSend(models.TransientModel):
             raise UserError(self.env._("Choose the %s whose fields fill this template.", model))
         conversation = self.conversation_id or self._cx_conversation()
         self.template_id._cx_queue(conversation, record)
+        if self.template_id.category != "MARKETING":  # the agent's answer when the window is closed; a promotion is none
+            conversation.ticket_id._cx_channel_answered("whatsapp", fields.Datetime.now())
         return {"type": "ir.actions.act_window_close"}
 
     def _cx_conversation(self):
