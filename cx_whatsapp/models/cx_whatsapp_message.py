@@ -166,7 +166,7 @@ class CxWhatsappMessage(models.Model):
         messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
         written = Conversation.union(*latest)
         starting = (created & written) | written.filtered(lambda c: c.ticket_id.is_closed)
-        starting._cx_open_ticket()
+        starting._cx_open_or_join_tickets()
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
         return messages | orphans
