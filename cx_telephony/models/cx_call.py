@@ -32,9 +32,7 @@ class CxCall(models.Model):
     pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
     linkedid = fields.Char(string="Linked ID", required=True, readonly=True, help="Asterisk's Linkedid of the call.")
-    direction = fields.Selection(
-        [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")], default="inbound", required=True
-    )
+    direction = fields.Selection(selection_add=[("internal", "Internal")], ondelete={"internal": "set default"})
     state = fields.Selection(CALL_STATES, default="ringing", required=True, index=True, tracking=True)
     caller_number = fields.Char(string="From")
     caller_name = fields.Char(string="Caller ID Name")

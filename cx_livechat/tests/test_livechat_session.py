@@ -1,0 +1,80 @@
+"""A website chat is a helpdesk channel: it opens or joins the customer's
+ticket, a chatbot can ask the subject first, the operator's answer is the
+chat's first answer, and chats show on the ticket and the customer."""
+
+from odoo.tests import tagged
+
+from .common import CxLivechatCommon
+
+
+@tagged("-at_install", "post_install")
+class TestLivechatSession(CxLivechatCommon):
+    def test_visitor_chat_opens_a_ticket(self):
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "My router reboots every hour")
+        session = self._session(channel)
+        self.assertEqual((session.partner_id, session.team_id, session.cx_channel), (self.visitor, self.team_l1, "chat"))
+        ticket = session.ticket_id
+        self.assertEqual((ticket.name, ticket.channel, ticket.team_id, ticket.partner_id),
+                         ("My router reboots every hour", "chat", self.team_l1, self.visitor))
+        self.assertFalse(session.first_answer_date)
+        # the operator answers: the chat's first answer, the operator its agent
+        channel.with_user(self.agent_1).message_post(body="Let me check your line", message_type="comment",
+                                                     subtype_xmlid="mail.mt_comment")
+        self.assertTrue(session.first_answer_date)
+        self.assertEqual(session.user_id, self.agent_1)
+        # the next message: the same ticket
+        self._visitor_says(channel, "Thanks")
+        self.assertEqual(self.env["cx.ticket"].search_count([("partner_id", "=", self.visitor.id)]), 1)
+        # the chat on the ticket and in the customer's history
+        self.assertEqual(ticket.cx_livechat_session_count, 1)
+        self.assertEqual(ticket.cx_livechat_session_ids, session)
+        self.assertEqual(self.visitor.cx_livechat_session_count, 1)
+        action = self.visitor.action_view_cx_livechat_sessions()
+        self.assertEqual(self.env["cx.livechat.session"].search(action["domain"]), session)
+
+    def test_chat_joins_the_open_ticket(self):
+        ticket = self._ticket(partner_id=self.visitor.id)
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "Any news about my ticket?")
+        self.assertEqual(self._session(channel).ticket_id, ticket)
+        self.assertEqual(self.env["cx.ticket"].search_count([("partner_id", "=", self.visitor.id)]), 1)
+        self.assertIn("Live chat", ticket.message_ids[0].body, "the ticket says the customer got in touch")
+
+    def test_channel_without_team_opens_no_ticket(self):
+        self.livechat_channel.cx_team_id = False
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "Just a question")
+        session = self._session(channel)
+        self.assertTrue(session)
+        self.assertFalse(session.ticket_id)
+        # the agent opens one from the session: the mixin's action
+        session.with_user(self.agent_1).action_create_ticket()
+        self.assertEqual((session.ticket_id.channel, session.ticket_id.team_id), ("chat", self.team_l1))
+
+    def test_chatbot_asks_the_subject(self):
+        script = self.env["chatbot.script"].create({"title": "Support Bot"})
+        Step = self.env["chatbot.script.step"]
+        email_step, subject_step, ticket_step = Step.create([
+            {"chatbot_script_id": script.id, "step_type": "question_email", "message": "Your e-mail, please?"},
+            {"chatbot_script_id": script.id, "step_type": "free_input_single", "message": "What is it about?"},
+            {"chatbot_script_id": script.id, "step_type": "cx_create_ticket", "message": "A ticket is open for you.",
+             "cx_team_id": self.team_l2.id},
+        ])
+        self.livechat_channel.rule_ids = [(0, 0, {"chatbot_script_id": script.id})]
+        channel = self._start_chat(chatbot_script_id=script.id)  # a visitor of the website, not logged in
+        self.assertEqual(channel.chatbot_current_step_id, email_step)
+        self._visitor_says(channel, "noura@customer.example")
+        self.make_jsonrpc_request("/chatbot/step/validate_email", {"channel_id": channel.id})
+        self.make_jsonrpc_request("/chatbot/step/trigger", {"channel_id": channel.id})
+        self.assertEqual(channel.chatbot_current_step_id, subject_step)
+        self.assertFalse(self._session(channel).ticket_id, "no ticket while the bot asks")
+        self._visitor_says(channel, "Invoice 2291 charged twice")
+        self.make_jsonrpc_request("/chatbot/step/trigger", {"channel_id": channel.id})
+        self.assertEqual(channel.chatbot_current_step_id, ticket_step)
+        ticket = self._session(channel).ticket_id
+        self.assertEqual((ticket.name, ticket.channel, ticket.team_id), ("Invoice 2291 charged twice", "chat", self.team_l2))
+        self.assertEqual(ticket.partner_id.email, "noura@customer.example")
