@@ -52,8 +52,10 @@ class CxChannelMixin(models.AbstractModel):
     contact), ``action_link_ticket`` (link to a ticket),
     ``_cx_open_or_join_tickets`` (a record joins its customer's open ticket,
     else opens one: in one batch), ``action_create_lead`` (hand over to
-    sales), ``action_escalate``, ``action_open_ticket`` and the agent's
-    notifications (``_cx_notification``)."""
+    sales), ``action_escalate``, ``action_open_ticket`` and the agents'
+    notifications: the toast an action returns (``_cx_notification``) and
+    the live one the ticket's agent gets when its customer gets in touch
+    on a channel (``_cx_notify_ticket_agent``)."""
 
     _name = "cx.channel.mixin"
     _description = "Customer Channel"
@@ -206,6 +208,7 @@ class CxChannelMixin(models.AbstractModel):
             if ticket:
                 record._cx_link_ticket(ticket)
                 ticket.message_post(body=record._cx_ticket_join_note(), subtype_xmlid="mail.mt_note")
+                record._cx_notify_ticket_agent(ticket)
             elif record._cx_opens_ticket():
                 to_open |= record
         if to_open:
@@ -214,6 +217,21 @@ class CxChannelMixin(models.AbstractModel):
             for record, ticket in zip(to_open, tickets, strict=True):
                 record._cx_link_ticket(ticket)
         return self.ticket_id
+
+    def _cx_notify_ticket_agent(self, ticket):
+        """Tell the ticket's agent, on their screen and live, that its
+        customer got in touch on this record's channel (not when it is the
+        current user, who is looking at it). One bus message."""
+        self.ensure_one()
+        agent = ticket.user_id
+        if agent and agent != self.env.user and not agent.share:
+            agent._bus_send("simple_notification", {
+                "type": "info",
+                "sticky": False,
+                "title": self.env._("%(channel)s: %(customer)s", channel=self._cx_channel_label(),
+                                    customer=self._cx_customer_label()),
+                "message": self.env._("The customer of ticket %(ticket)s got in touch.", ticket=ticket.display_name),
+            })
 
     def _cx_notification(self, message, kind="info"):
         """The agent's notification (an action the client shows as a toast)."""
@@ -259,6 +277,7 @@ class CxChannelMixin(models.AbstractModel):
         if self.ticket_id != ticket:
             self._cx_link_ticket(ticket)
             ticket.sudo().message_post(body=self._cx_ticket_join_note(), subtype_xmlid="mail.mt_note")
+            self._cx_notify_ticket_agent(ticket)
         return self.action_open_ticket()
 
     def action_escalate(self):

@@ -2,6 +2,8 @@
 ticket, a chatbot can ask the subject first, the operator's answer is the
 chat's first answer, and chats show on the ticket and the customer."""
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import CxLivechatCommon
@@ -35,13 +37,26 @@ class TestLivechatSession(CxLivechatCommon):
         self.assertEqual(self.env["cx.livechat.session"].search(action["domain"]), session)
 
     def test_chat_joins_the_open_ticket(self):
-        ticket = self._ticket(partner_id=self.visitor.id)
+        ticket = self._ticket(partner_id=self.visitor.id, user_id=self.agent_2.id)
         self.authenticate("cx_chat_visitor", "cx_chat_visitor")
         channel = self._start_chat()
-        self._visitor_says(channel, "Any news about my ticket?")
+        with patch.object(type(self.env["res.users"]), "_bus_send", autospec=True) as bus_send:
+            self._visitor_says(channel, "Any news about my ticket?")
         self.assertEqual(self._session(channel).ticket_id, ticket)
         self.assertEqual(self.env["cx.ticket"].search_count([("partner_id", "=", self.visitor.id)]), 1)
         self.assertIn("Live chat", ticket.message_ids[0].body, "the ticket says the customer got in touch")
+        told = [(user, kind) for user, kind, _payload in (call.args for call in bus_send.call_args_list)]
+        self.assertIn((self.agent_2, "simple_notification"), told, "the ticket's agent is told, live")
+
+    def test_agent_links_the_chat_to_a_ticket(self):
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "About my other request")
+        session = self._session(channel)
+        other = self._ticket(partner_id=self.visitor.id, name="Refund for order 88", user_id=self.agent_1.id)
+        action = session.with_user(self.agent_1).action_link_ticket(other.id)
+        self.assertEqual((session.ticket_id, action["res_id"]), (other, other.id))
+        self.assertIn("Live chat", other.message_ids[0].body)
 
     def test_channel_without_team_opens_no_ticket(self):
         self.livechat_channel.cx_team_id = False
