@@ -51,7 +51,9 @@ class CxChannelMixin(models.AbstractModel):
     Written once here: ``action_create_ticket`` (new ticket from this
     contact), ``action_link_ticket`` (link to a ticket),
     ``_cx_open_or_join_tickets`` (a record joins its customer's open ticket,
-    else opens one: in one batch), ``action_create_lead`` (hand over to
+    else opens one: in one batch), ``_cx_answered`` and
+    ``_cx_customer_wrote`` (what a channel calls when an agent answers or
+    the customer writes: the record's first answer, the ticket's clock), ``action_create_lead`` (hand over to
     sales), ``action_escalate``, ``action_open_ticket`` and the agents'
     notifications: the toast an action returns (``_cx_notification``) and
     the live one the ticket's agent gets when its customer gets in touch
@@ -217,6 +219,26 @@ class CxChannelMixin(models.AbstractModel):
             for record, ticket in zip(to_open, tickets, strict=True):
                 record._cx_link_ticket(ticket)
         return self.ticket_id
+
+    def _cx_answered(self, at=None):
+        """An agent answered the customer on these records at ``at``: the
+        records' first answer (when the model stores its own) and their open
+        tickets' (the ticket's clock decides what it meets)."""
+        at = at or fields.Datetime.now()
+        if self._fields["first_answer_date"].store:
+            self.filtered(lambda record: not record.first_answer_date).write({"first_answer_date": at})
+        for ticket in self.ticket_id.filtered(lambda ticket: not ticket.is_closed):
+            # the ticket's clock API arrives with the SLA work of the same issue
+            if hasattr(ticket, "_cx_channel_answered"):
+                ticket._cx_channel_answered(self._cx_channel, at)
+
+    def _cx_customer_wrote(self, at=None):
+        """The customer wrote on these records at ``at``: their open tickets
+        hear it (a ticket waiting on the customer resumes)."""
+        at = at or fields.Datetime.now()
+        for ticket in self.ticket_id.filtered(lambda ticket: not ticket.is_closed):
+            if hasattr(ticket, "_cx_customer_message"):
+                ticket._cx_customer_message(self._cx_channel, at)
 
     def _cx_notify_ticket_agent(self, ticket):
         """Tell the ticket's agent, on their screen and live, that its

@@ -122,22 +122,15 @@ class CxLivechatSession(models.Model):
         kind = member.livechat_member_type
         at = message.date or fields.Datetime.now()
         if kind == "agent":
-            values = {}
-            if not self.first_answer_date:
-                values["first_answer_date"] = at
             if not self.user_id and (user := member.partner_id.user_ids.filtered(lambda u: not u.share)[:1]):
-                values["user_id"] = user.id
-            if values:
-                self.write(values)
-            ticket = self._cx_current_ticket()
-            if ticket and hasattr(ticket, "_cx_channel_answered"):
-                ticket._cx_channel_answered("chat", at)
+                self.user_id = user
+            self._cx_current_ticket()
+            self._cx_answered(at)
         elif kind == "visitor":
             if not self.partner_id and member.partner_id:
                 self.partner_id = member.partner_id
             if self.ticket_id and not self.ticket_id.is_closed:
-                if hasattr(self.ticket_id, "_cx_customer_message"):
-                    self.ticket_id._cx_customer_message("chat", at)
+                self._cx_customer_wrote(at)
             elif not self._cx_bot_talking():
                 self._cx_current_ticket()
 

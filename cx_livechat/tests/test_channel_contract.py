@@ -7,7 +7,7 @@ from odoo.addons.cx_helpdesk.models.cx_channel_mixin import CxChannelMixin
 
 SHARED = ("action_create_ticket", "action_link_ticket", "action_create_lead", "action_escalate", "action_open_ticket",
           "_cx_open_or_join_tickets", "_cx_link_ticket", "_cx_lead_result", "_cx_notification",
-          "_cx_notify_ticket_agent")
+          "_cx_notify_ticket_agent", "_cx_answered", "_cx_customer_wrote")
 CHANNELS = {"cx.call": "phone", "cx.whatsapp.conversation": "whatsapp", "cx.livechat.session": "chat"}
 
 

@@ -36,6 +36,30 @@ class TestLivechatSession(CxLivechatCommon):
         action = self.visitor.action_view_cx_livechat_sessions()
         self.assertEqual(self.env["cx.livechat.session"].search(action["domain"]), session)
 
+    def test_the_ticket_clock_hears_the_chat(self):
+        """The operator's answer and the customer's messages reach the
+        ticket's clock (cx.ticket's channel API: a first response met, a
+        ticket waiting on the customer resumed)."""
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "The app crashes at login")
+        ticket = self._session(channel).ticket_id
+        heard = []
+
+        def answered(ticket, channel_key, at):
+            heard.append(("answered", ticket, channel_key))
+
+        def customer_message(ticket, channel_key, at):
+            heard.append(("customer", ticket, channel_key))
+
+        Ticket = type(self.env["cx.ticket"])
+        with patch.object(Ticket, "_cx_channel_answered", answered, create=True), \
+                patch.object(Ticket, "_cx_customer_message", customer_message, create=True):
+            channel.with_user(self.agent_1).message_post(body="Which version?", message_type="comment",
+                                                         subtype_xmlid="mail.mt_comment")
+            self._visitor_says(channel, "The latest one")
+        self.assertEqual(heard, [("answered", ticket, "chat"), ("customer", ticket, "chat")])
+
     def test_chat_joins_the_open_ticket(self):
         ticket = self._ticket(partner_id=self.visitor.id, user_id=self.agent_2.id)
         self.authenticate("cx_chat_visitor", "cx_chat_visitor")
