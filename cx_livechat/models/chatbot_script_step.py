@@ -19,9 +19,9 @@ class ChatbotScriptStep(models.Model):
 
     def _cx_process_step_create_ticket(self, discuss_channel):
         """The chat opens the customer's ticket, or joins their open one: the
-        subject is the customer's first free answer to the script; a visitor
-        who gave an e-mail is the customer (a contact found by it, or
-        created)."""
+        subject is the customer's first free answer to the script. A logged-in
+        visitor is the customer; an anonymous one who gave an e-mail becomes a
+        new contact (as im_livechat's own bridges do)."""
         self.ensure_one()
         customer = self._chatbot_prepare_customer_values(discuss_channel, create_partner=False, update_partner=True)
         session = self.env["cx.livechat.session"].sudo()._cx_for_channels(discuss_channel)
@@ -32,8 +32,9 @@ class ChatbotScriptStep(models.Model):
             values["subject"] = html2plaintext(subject.body).strip()[:120]
         partner = customer["partner"] or session.partner_id
         if not partner and customer["email"]:
-            Partner = self.env["res.partner"].sudo()
-            partner = Partner.search([("email", "=ilike", customer["email"])], limit=1) or Partner.create(
+            # a new contact, never the one an e-mail typed by a visitor names:
+            # anyone could type a customer's address and join their ticket
+            partner = self.env["res.partner"].sudo().create(
                 {"name": customer["email"], "email": customer["email"], "phone": customer["phone"]})
         if partner:
             values["partner_id"] = partner.id

@@ -104,6 +104,7 @@ class TestLivechatSession(CxLivechatCommon):
              "cx_team_id": self.team_l2.id},
         ])
         self.livechat_channel.rule_ids = [(0, 0, {"chatbot_script_id": script.id})]
+        existing = self.env["res.partner"].create({"name": "Noura", "email": "noura@customer.example"})
         channel = self._start_chat(chatbot_script_id=script.id)  # a visitor of the website, not logged in
         self.assertEqual(channel.chatbot_current_step_id, email_step)
         self._visitor_says(channel, "noura@customer.example")
@@ -117,3 +118,4 @@ class TestLivechatSession(CxLivechatCommon):
         ticket = self._session(channel).ticket_id
         self.assertEqual((ticket.name, ticket.channel, ticket.team_id), ("Invoice 2291 charged twice", "chat", self.team_l2))
         self.assertEqual(ticket.partner_id.email, "noura@customer.example")
+        self.assertNotEqual(ticket.partner_id, existing, "a typed address names no existing customer")
