@@ -194,8 +194,9 @@ class CxChannelMixin(models.AbstractModel):
         """Records starting (new, or their ticket closed): each joins its
         customer's open ticket (same commercial entity and company), with a
         note on the ticket, else opens one when ``_cx_opens_ticket`` says so.
-        Three queries plus the tickets' creation, in one batch, whatever the
-        number of records. Runs as superuser (webhooks, visitors)."""
+        One search for all the open tickets, then the new tickets created in
+        one batch, whatever the number of records. Runs as superuser
+        (webhooks, visitors)."""
         commercial_ids = self.commercial_partner_id.ids
         open_tickets = {}
         if commercial_ids:
