@@ -50,14 +50,15 @@ class CxChannelMixin(models.AbstractModel):
 
     Written once here: ``action_create_ticket`` (new ticket from this
     contact), ``action_link_ticket`` (link to a ticket),
-    ``_cx_open_or_join_tickets`` (a record joins its customer's open ticket,
-    else opens one: in one batch), ``_cx_answered`` and
-    ``_cx_customer_wrote`` (what a channel calls when an agent answers or
-    the customer writes: the record's first answer, the ticket's clock), ``action_create_lead`` (hand over to
-    sales), ``action_escalate``, ``action_open_ticket`` and the agents'
-    notifications: the toast an action returns (``_cx_notification``) and
-    the live one the ticket's agent gets when its customer gets in touch
-    on a channel (``_cx_notify_ticket_agent``)."""
+    ``action_create_lead`` (hand over to sales), ``action_escalate``,
+    ``action_open_ticket``; ``_cx_open_or_join_tickets`` (a record joins
+    its customer's open ticket, else opens one: in one batch);
+    ``_cx_answered`` and ``_cx_customer_wrote`` (what a channel calls when
+    an agent answers or the customer writes: the record's first answer,
+    the ticket's clock); and the agents' notifications: the toast an action
+    returns (``_cx_notification``) and the live one the ticket's agent gets
+    when its customer gets in touch on a channel
+    (``_cx_notify_ticket_agent``)."""
 
     _name = "cx.channel.mixin"
     _description = "Customer Channel"
