@@ -10,6 +10,7 @@ TICKET_PRIORITIES = [
 TICKET_CHANNELS = [
     ("phone", "Phone"),
     ("whatsapp", "WhatsApp"),
+    ("chat", "Live chat"),
     ("email", "Email"),
     ("web_form", "Web form"),
     ("portal", "Portal"),

@@ -24,16 +24,15 @@ class CxCall(models.Model):
 
     _name = "cx.call"
     _description = "Phone Call"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cx.channel.mixin"]
     _order = "start_time desc, id desc"
     _rec_name = "display_name"
+    _cx_channel = "phone"
 
     pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
     linkedid = fields.Char(string="Linked ID", required=True, readonly=True, help="Asterisk's Linkedid of the call.")
-    direction = fields.Selection(
-        [("inbound", "Inbound"), ("outbound", "Outbound"), ("internal", "Internal")], default="inbound", required=True
-    )
+    direction = fields.Selection(selection_add=[("internal", "Internal")], ondelete={"internal": "set default"})
     state = fields.Selection(CALL_STATES, default="ringing", required=True, index=True, tracking=True)
     caller_number = fields.Char(string="From")
     caller_name = fields.Char(string="Caller ID Name")
@@ -49,6 +48,8 @@ class CxCall(models.Model):
     start_time = fields.Datetime(required=True, default=fields.Datetime.now)
     queued_time = fields.Datetime()
     answered_time = fields.Datetime()
+    # the channel contract's first answer: an answered inbound call, a connected outbound one
+    first_answer_date = fields.Datetime(related="answered_time")
     end_time = fields.Datetime()
     end_time_estimated = fields.Boolean(
         string="End Time Estimated", readonly=True,
@@ -515,89 +516,33 @@ class CxCall(models.Model):
             "context": {"default_phone": self.customer_e164 or self.customer_number, "cx_call_id": self.id},
         }
 
-    def action_create_ticket(self):
-        """A ticket of the call's team for its customer, the call linked."""
-        self.ensure_one()
-        if self.ticket_id:
-            return self.action_open_ticket()
-        team = self.team_id or self.env.user.cx_team_ids[:1]
-        if not team:
-            raise UserError(self.env._("Map the queue to a team, or join a team, to open a ticket from this call."))
-        ticket_vals = {
-                "name": self.env._("Call from %s", self.partner_id.name or self.customer_number or self.env._("unknown caller")),
-                "team_id": team.id,
-                "partner_id": self.partner_id.id,
-                "partner_phone": self.customer_e164 or self.customer_number,
-                "channel": "phone",
-                "user_id": self.user_id.id or self.env.uid,
-                "description": self.notes,
-            }
-        ticket = self.env["cx.ticket"].create(ticket_vals)
-        self.ticket_id = ticket
-        return self.action_open_ticket()
+    # ------------------------------------------------------------
+    # CHANNEL CONTRACT (cx.channel.mixin): the actions are the mixin's
+    # ------------------------------------------------------------
 
-    def action_create_lead(self):
-        """A lead for the sales team from this call: the caller, their number,
-        the agent's notes. Agents without access to the pipeline hand it over
-        (it is created for them and the sales team takes it from there);
-        salespeople land on it."""
-        self.ensure_one()
-        self.check_access("write")
-        call = self.sudo()
-        if call.lead_id:
-            return self._cx_lead_result(call.lead_id, created=False)
-        who = call.partner_id.name or call.customer_number or self.env._("unknown caller")
-        can_create = self.env["crm.lead"].has_access("create")
-        Lead = self.env["crm.lead"] if can_create else self.env["crm.lead"].sudo()
-        lead = Lead.create({
-            "name": self.env._("Call from %s", who),
-            "partner_id": call.partner_id.id,
-            "contact_name": False if call.partner_id else call.caller_name,
-            "phone": call.customer_e164 or call.customer_number,
-            "description": call.notes,
+    @api.model
+    def _cx_customer_phone_fields(self):
+        return ["customer_e164", "customer_number"]
+
+    def _cx_no_team_message(self):
+        return self.env._("Map the queue to a team, or join a team, to open a ticket from this call.")
+
+    def _cx_ticket_name(self):
+        return self.env._("Call from %s", self.partner_id.name or self.customer_number or self.env._("unknown caller"))
+
+    def _cx_ticket_description(self):
+        return self.notes
+
+    def _cx_ticket_values(self, team):
+        # the agent who opens the ticket from the call takes it
+        return dict(super()._cx_ticket_values(team), user_id=self.user_id.id or self.env.uid)
+
+    def _cx_lead_values(self):
+        return {
+            "name": self._cx_ticket_name(),
+            "contact_name": False if self.partner_id else self.caller_name,
+            "description": self.notes,
             "medium_id": self.env.ref("utm.utm_medium_phone", raise_if_not_found=False).id,
-            "user_id": self.env.uid if can_create else False,
-        })
-        call.lead_id = lead
-        agent = self.env.user.name
-        lead.message_post(body=self.env._("Lead from a call of %(when)s taken by %(agent)s.",
-                                          when=fields.Datetime.to_string(call.start_time)[:16], agent=agent))
-        self.message_post(body=self.env._("Lead “%s” handed to sales.", lead.name))
-        return self._cx_lead_result(lead, created=True)
-
-    def _cx_lead_result(self, lead, created):
-        if lead.with_env(self.env).has_access("read"):
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "crm.lead",
-                "res_id": lead.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-            }
-        message = (self.env._("Lead “%s” created: the sales team takes it from here.", lead.name) if created
-                   else self.env._("This call already has its lead, “%s”, with the sales team.", lead.name))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "success" if created else "info", "message": message, "sticky": False},
-        }
-
-    def action_escalate(self):
-        """Escalate the call's ticket (opened first if the call has none) to
-        the next tier: the ticket escalation, with its reason and SLA."""
-        self.ensure_one()
-        if not self.ticket_id:
-            self.action_create_ticket()
-        return self.ticket_id.action_open_escalate()
-
-    def action_open_ticket(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cx.ticket",
-            "res_id": self.ticket_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
         }
 
 

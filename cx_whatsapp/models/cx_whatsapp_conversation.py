@@ -29,8 +29,9 @@ class CxWhatsappConversation(models.Model):
 
     _name = "cx.whatsapp.conversation"
     _description = "WhatsApp Conversation"
-    _inherit = ["mail.thread.phone", "mail.activity.mixin"]
+    _inherit = ["mail.thread.phone", "mail.activity.mixin", "cx.channel.mixin"]
     _order = "last_message_at desc, id desc"
+    _cx_channel = "whatsapp"
     # a message answers another only when the agent says so (the chatter's
     # Reply): it becomes a WhatsApp reply quoting it
     _mail_flat_thread = False
@@ -227,52 +228,48 @@ class CxWhatsappConversation(models.Model):
             values["campaign_id"] = Lead._find_or_create_record("utm.campaign", campaign).id
         return values
 
-    def _cx_open_ticket(self):
-        """Conversations starting (new, or their ticket closed): each joins
-        its customer's open ticket, else opens one in the account's team when
-        the account's rule says so. New tickets are created in one batch."""
-        commercial_ids = self.partner_id.commercial_partner_id.ids
-        open_tickets = {}
-        if commercial_ids:
-            for ticket in self.env["cx.ticket"].sudo().search(
-                [("commercial_partner_id", "in", commercial_ids), ("is_closed", "=", False)], order="id desc"
-            ):
-                open_tickets.setdefault((ticket.commercial_partner_id.id, ticket.company_id.id), ticket)
-        to_open = self.browse()
-        for conversation in self:
-            ticket = open_tickets.get((conversation.partner_id.commercial_partner_id.id, conversation.company_id.id))
-            if ticket:
-                conversation._cx_link_ticket(ticket)
-                ticket.message_post(
-                    body=Markup("{} <a href='/odoo/cx-whatsapp/{}'>{}</a>").format(
-                        self.env._("The customer wrote on WhatsApp:"), conversation.id, conversation.name),
-                    subtype_xmlid="mail.mt_note")
-            elif conversation.account_id._cx_opens_ticket(conversation.last_inbound_at or fields.Datetime.now()):
-                to_open |= conversation
-        if to_open:
-            tickets = self.env["cx.ticket"].sudo().create([conversation._cx_ticket_values(conversation.account_id.team_id)
-                                                          for conversation in to_open])
-            for conversation, ticket in zip(to_open, tickets, strict=True):
-                conversation._cx_link_ticket(ticket)
+    # ------------------------------------------------------------
+    # Channel contract (cx.channel.mixin): the actions are the mixin's
+    # ------------------------------------------------------------
 
-    def _cx_link_ticket(self, ticket):
-        # the ticket already told its agent: following the conversation is enough
-        self.with_context(mail_auto_subscribe_no_notify=True).write(
-            {"ticket_id": ticket.id, "team_id": ticket.team_id.id, "user_id": ticket.user_id.id or self.user_id.id})
+    @api.model
+    def _cx_customer_phone_fields(self):
+        return ["phone"]
 
-    def _cx_ticket_values(self, team):
-        if not team:
-            raise UserError(self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket."))
+    def _cx_default_team(self):
+        self.ensure_one()
+        return self.team_id or self.account_id.team_id or self.env.user.cx_team_ids[:1]
+
+    def _cx_no_team_message(self):
+        return self.env._("Give the WhatsApp account a default team, or join a team, to open a ticket.")
+
+    def _cx_opens_ticket(self):
+        self.ensure_one()
+        return self.account_id._cx_opens_ticket(self.last_inbound_at or fields.Datetime.now())
+
+    def _cx_link_values(self, ticket):
+        return {"ticket_id": ticket.id, "team_id": ticket.team_id.id, "user_id": ticket.user_id.id or self.user_id.id}
+
+    def _cx_ticket_name(self):
+        self.ensure_one()
         first = self.cx_message_ids.filtered(lambda m: m.direction == "inbound").sorted("message_date")[:1]
+        return first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.phone)
+
+    def _cx_ticket_description(self):
+        self.ensure_one()
+        return Markup("<p>{} <a href='/odoo/cx-whatsapp/{}'>{}</a></p>").format(
+            self.env._("Opened from the WhatsApp conversation"), self.id, self.name)
+
+    def _cx_lead_values(self):
+        self.ensure_one()
+        transcript = "\n".join(
+            f"{'>' if m.direction == 'inbound' else '<'} {m.body or ''}"
+            for m in self.cx_message_ids.sorted("message_date")[-20:]
+        )
         return {
-            "name": (first.body or self.env._("WhatsApp from %s", self.partner_id.name or self.phone))[:120],
-            "team_id": team.id,
-            "partner_id": self.partner_id.id,
-            "partner_phone": self.phone,
-            "channel": "whatsapp",
-            "company_id": self.company_id.id,
-            "description": Markup("<p>{} <a href='/odoo/cx-whatsapp/{}'>{}</a></p>").format(
-                self.env._("Opened from the WhatsApp conversation"), self.id, self.name),
+            "name": self.env._("WhatsApp from %s", self.partner_id.name or self.phone),
+            "description": Markup("<pre>{}</pre>").format(transcript) + self._cx_referral_html(),
+            **self._cx_lead_utm_values(),
         }
 
     @api.model
@@ -392,52 +389,13 @@ class CxWhatsappConversation(models.Model):
         self.last_message_at = fields.Datetime.now()
         # the agent answered when they posted, as an email reply counts when
         # written, not when the queue delivers it
-        self.ticket_id._cx_channel_answered("whatsapp", message.date or fields.Datetime.now())
+        self._cx_answered(message.date or fields.Datetime.now())
         self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
         return queued
 
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
-
-    def action_create_ticket(self):
-        """A ticket of the conversation's team for the customer, linked."""
-        self.ensure_one()
-        if not self.ticket_id:
-            team = self.team_id or self.account_id.team_id or self.env.user.cx_team_ids[:1]
-            self._cx_link_ticket(self.env["cx.ticket"].sudo().create(self._cx_ticket_values(team)))
-        return self.ticket_id._get_records_action()
-
-    def action_create_lead(self):
-        """A lead for the sales team from this conversation."""
-        self.ensure_one()
-        self.check_access("write")
-        conversation = self.sudo()
-        if not conversation.lead_id:
-            can_create = self.env["crm.lead"].has_access("create")
-            Lead = self.env["crm.lead"] if can_create else self.env["crm.lead"].sudo()
-            transcript = "\n".join(
-                f"{'>' if m.direction == 'inbound' else '<'} {m.body or ''}"
-                for m in conversation.cx_message_ids.sorted("message_date")[-20:]
-            )
-            conversation.lead_id = Lead.create({
-                "name": self.env._("WhatsApp from %s", conversation.partner_id.name or conversation.phone),
-                "partner_id": conversation.partner_id.id,
-                "phone": conversation.phone,
-                "description": Markup("<pre>{}</pre>").format(transcript) + conversation._cx_referral_html(),
-                "user_id": self.env.uid if can_create else False,
-                **conversation._cx_lead_utm_values(),
-            })
-            self.message_post(body=self.env._("Lead “%s” handed to sales.", conversation.lead_id.name))
-        lead = conversation.lead_id
-        if lead.with_env(self.env).has_access("read"):
-            return lead.with_env(self.env)._get_records_action()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "success", "sticky": False,
-                       "message": self.env._("Lead “%s” is with the sales team.", lead.name)},
-        }
 
     def _cx_referral_html(self):
         self.ensure_one()

@@ -168,7 +168,7 @@ class CxWhatsappMessage(models.Model):
         messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
         written = Conversation.union(*latest)
         starting = (created & written) | written.filtered(lambda c: c.ticket_id.is_closed)
-        starting._cx_open_ticket()
+        starting._cx_open_or_join_tickets()
         self._cx_tell_tickets(latest)
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
@@ -182,12 +182,12 @@ class CxWhatsappMessage(models.Model):
         together. No query for the tickets that are not waiting (their date
         goes out with the batch's flush); a waiting ticket costs its stage
         change (tracking, clocks resumed)."""
-        by_date = defaultdict(lambda: self.env["cx.ticket"])
+        by_date = defaultdict(lambda: self.env["cx.whatsapp.conversation"])
         for conversation, message in latest.items():
             if conversation.ticket_id:
-                by_date[message.message_date] |= conversation.ticket_id
-        for at, tickets in by_date.items():
-            tickets._cx_customer_message("whatsapp", at)
+                by_date[message.message_date] |= conversation
+        for at, conversations in by_date.items():
+            conversations._cx_customer_wrote(at)
 
     @api.model
     def _cx_inbound_values(self, account, event, conversation, partner, mail_message):

@@ -33,6 +33,23 @@ class TestConversation(CxWhatsappCommon):
         self.assertEqual(self.env["cx.ticket"].search_count([("partner_id", "=", conversation.partner_id.id)]), 1)
         self.assertEqual(ticket.cx_whatsapp_message_ids, message | again, "the history on the ticket")
 
+    def test_first_answer_and_the_channel_contract(self):
+        """The conversation is a channel of the contract: its first answer is
+        the agent's first message sent from it; the actions are the mixin's."""
+        conversation = self._receive("Is the store open on Friday?").conversation_id
+        self.assertEqual((conversation.cx_channel, conversation.direction), ("whatsapp", "inbound"))
+        self.assertEqual(conversation.commercial_partner_id, conversation.partner_id.commercial_partner_id)
+        self.assertFalse(conversation.first_answer_date)
+        conversation.with_user(self.agent_1).message_post(body="Yes, from 4 pm", message_type="comment",
+                                                          subtype_xmlid="mail.mt_comment")
+        first = conversation.first_answer_date
+        self.assertTrue(first)
+        conversation.with_user(self.agent_1).message_post(body="Until 11 pm", message_type="comment",
+                                                          subtype_xmlid="mail.mt_comment")
+        self.assertEqual(conversation.first_answer_date, first, "the first answer stays the first")
+        conversation.with_user(self.agent_1).message_post(body="Customer is a regular")  # a note answers nobody
+        self.assertEqual(conversation.first_answer_date, first)
+
     def test_known_customer_joins_their_open_ticket(self):
         ticket = self._ticket(partner_id=self.customer.id)  # +966501234567
         conversation = self._receive("About my ticket", wa_id="966501234567").conversation_id
