@@ -569,19 +569,6 @@ class CxCall(models.Model):
         }
 
 
-class CxCallTransfer(models.Model):
-    _name = "cx.call.transfer"
-    _description = "Call Transfer"
-    _order = "at, id"
-
-    call_id = fields.Many2one("cx.call", required=True, ondelete="cascade", index=True)
-    kind = fields.Selection([("blind", "Blind"), ("attended", "Attended")], required=True)
-    result = fields.Char()
-    from_party = fields.Char(string="From")
-    to_party = fields.Char(string="To")
-    at = fields.Datetime()
-
-
 def _commercial(partner):
     """The company a caller belongs to (the partner itself when it has none
     recorded, as contacts imported by SQL may)."""

@@ -2,6 +2,7 @@ from . import (
     test_agent_state,
     test_ami_bridge,
     test_ami_tools,
+    test_call_lead,
     test_click_to_dial,
     test_cx_call,
     test_cx_pbx,
