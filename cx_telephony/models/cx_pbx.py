@@ -364,7 +364,7 @@ class CxPbx(models.Model):
         (and independently of) the call records. The panel carries the call's
         Linkedid; its buttons find the call when they are used.
 
-        ``wake_bus``: the bridge's own bus connection (tools/bus_waker.py),
+        ``wake_bus``: the bridge's own bus connection (bridge/bus_waker.py),
         called after the commit instead of the new connection Odoo's bus opens
         for every notification."""
         self.ensure_one()

@@ -32,9 +32,9 @@ from datetime import datetime, timezone
 
 from panoramisk import Manager
 
-from .ami import AmiMessage
-from .call_tracker import CallTracker
-from .journal import ChangeJournal
+from ..tools.ami import AmiMessage
+from ..tools.call_tracker import CallTracker
+from ..tools.journal import ChangeJournal
 
 _logger = logging.getLogger(__name__)
 
