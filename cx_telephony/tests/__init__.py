@@ -1,6 +1,7 @@
 from . import (
     test_agent_state,
     test_ami_bridge,
+    test_ami_client,
     test_ami_tools,
     test_call_lead,
     test_click_to_dial,

@@ -16,9 +16,9 @@ import unittest
 from datetime import datetime, timedelta, timezone
 
 from odoo.addons.cx_telephony.bridge.ami_bridge import AmiBridge
+from odoo.addons.cx_telephony.bridge.pop_process import PopWriterProcess
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker, merge_snapshot
 from odoo.addons.cx_telephony.tools.journal import ChangeJournal, JournalLocked
-from odoo.addons.cx_telephony.bridge.pop_process import PopWriterProcess
 
 from .ami_fixtures import load_capture, server_events
 from .ami_server import AmiTestServer
