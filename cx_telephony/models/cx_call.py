@@ -28,6 +28,10 @@ class CxCall(models.Model):
     _order = "start_time desc, id desc"
     _rec_name = "display_name"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
     linkedid = fields.Char(string="Linked ID", required=True, readonly=True, help="Asterisk's Linkedid of the call.")

@@ -8,6 +8,7 @@ from . import (
     test_cx_call,
     test_cx_pbx,
     test_i18n,
+    test_performance,
     test_screen_pop,
     test_security,
 )
