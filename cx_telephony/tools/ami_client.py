@@ -168,6 +168,7 @@ class AmiClient(Manager):
             yield self
         finally:
             self.close()
+            await asyncio.sleep(0)  # the transport's close runs before the loop ends
 
     async def action(self, action, fields=None, timeout=10, as_list=False):
         """Send ``action``; returns its response (panoramisk's message), or
