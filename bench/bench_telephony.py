@@ -156,8 +156,8 @@ def bench_screen_pop(env, concurrent=50, rounds=4):
     from odoo import api
     from odoo.modules.registry import Registry
 
-    from odoo.addons.cx_telephony.tools import ami_bridge
-    from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
+    from odoo.addons.cx_telephony.bridge import ami_bridge
+    from odoo.addons.cx_telephony.bridge.pop_process import PopWriterProcess
 
     registry = Registry(env.cr.dbname)
     server = PbxProcess(secret="bench")  # Asterisk is a process of its own, not a thread of the bridge's

@@ -3,6 +3,7 @@ addon of the repository, Odoo answers HTTP on its port, and the web client
 starts in headless Chromium (so tours can run)."""
 
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -79,3 +80,20 @@ class TestRepository(TransactionCase):
             set(result.stdout.split()),
             {"db", "odoo-init", "odoo", "nginx", "asterisk", "ami-bridge"},
         )
+
+    def test_tools_are_pure_python(self):
+        # tools/ is tested without a database: the processes that open registries live in bridge/
+        impure = [
+            f"{path.relative_to(ROOT)}:{number}"
+            for path in sorted(ROOT.glob("cx_*/tools/**/*.py"))
+            for number, line in enumerate(path.read_text().splitlines(), 1)
+            if re.match(r"\s*(from odoo\b|import odoo\b)", line)
+        ]
+        self.assertEqual(impure, [])
+
+    def test_every_test_module_is_imported(self):
+        # odoo-bin --test-enable runs only the modules tests/__init__.py imports
+        for init in sorted(ROOT.glob("cx_*/tests/__init__.py")):
+            imported = set(re.findall(r"\btest_\w+", init.read_text()))
+            modules = {path.stem for path in init.parent.glob("test_*.py")}
+            self.assertEqual(modules - imported, set(), init.relative_to(ROOT))

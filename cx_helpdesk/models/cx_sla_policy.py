@@ -15,6 +15,10 @@ class CxSlaPolicy(models.Model):
     _order = "sequence, id"
     _check_company_auto = True
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     name = fields.Char(required=True, translate=True)
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)

@@ -34,7 +34,7 @@ class CxAmiBridge(Command):
         threading.current_thread().dbname = dbname
         # forked first, before this process opens any connection: the
         # screen-pops get an interpreter (and a core) of their own
-        from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
+        from odoo.addons.cx_telephony.bridge.pop_process import PopWriterProcess
 
         pop_writer = PopWriterProcess(dbname)
         registry = Registry(dbname)
@@ -53,7 +53,7 @@ class CxAmiBridge(Command):
                 env["cx.pbx"].browse(pbx_id)._cx_bridge_apply(changes)
 
         # imported once the registry is loaded
-        from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
+        from odoo.addons.cx_telephony.bridge.ami_bridge import AmiBridge
         from odoo.addons.cx_telephony.tools.journal import JournalLocked
 
         try:

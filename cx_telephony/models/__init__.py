@@ -1,1 +1,11 @@
-from . import crm_lead, cx_call, cx_call_listen, cx_pbx, cx_pbx_queue, cx_ticket, res_partner, res_users
+from . import (
+    crm_lead,
+    cx_call,
+    cx_call_listen,
+    cx_call_transfer,
+    cx_pbx,
+    cx_pbx_queue,
+    cx_ticket,
+    res_partner,
+    res_users,
+)

@@ -29,6 +29,10 @@ class CxCall(models.Model):
     _rec_name = "display_name"
     _cx_channel = "phone"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     pbx_id = fields.Many2one("cx.pbx", string="PBX", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
     linkedid = fields.Char(string="Linked ID", required=True, readonly=True, help="Asterisk's Linkedid of the call.")
@@ -544,19 +548,6 @@ class CxCall(models.Model):
             "description": self.notes,
             "medium_id": self.env.ref("utm.utm_medium_phone", raise_if_not_found=False).id,
         }
-
-
-class CxCallTransfer(models.Model):
-    _name = "cx.call.transfer"
-    _description = "Call Transfer"
-    _order = "at, id"
-
-    call_id = fields.Many2one("cx.call", required=True, ondelete="cascade", index=True)
-    kind = fields.Selection([("blind", "Blind"), ("attended", "Attended")], required=True)
-    result = fields.Char()
-    from_party = fields.Char(string="From")
-    to_party = fields.Char(string="To")
-    at = fields.Datetime()
 
 
 def _commercial(partner):

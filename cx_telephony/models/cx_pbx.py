@@ -1,8 +1,5 @@
-import contextlib
 import logging
 import re
-import socket
-import ssl
 import uuid
 
 from odoo import api, fields, models
@@ -10,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.bus.models.bus import channel_with_db, json_dump
-from odoo.addons.cx_telephony.tools.ami import AmiParser, format_action
+from odoo.addons.cx_telephony.tools.ami_client import AmiError, run_actions
 from odoo.addons.cx_telephony.tools.cdr_csv import read_cdr_file, summarize
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +23,10 @@ class CxPbx(models.Model):
     _name = "cx.pbx"
     _description = "Asterisk PBX"
     _order = "sequence, id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
 
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
@@ -155,72 +156,48 @@ class CxPbx(models.Model):
         """Ask the PBX to ring ``channel`` and connect it to ``exten``;
         returns once the PBX has queued the call (or raises its error)."""
         self.ensure_one()
-        with self._cx_ami_session(timeout) as (connection, parser):
-            connection.sendall(
-                format_action(
-                    "Originate",
-                    action_id=action_id,
-                    Channel=channel,
-                    Exten=exten,
-                    Context=self.originate_context,
-                    Priority=1,
-                    CallerID=caller_id,
-                    Timeout=30000,
-                    Async="true",
-                )
-            )
-            response = self._cx_ami_wait(connection, parser, action_id)
-            if response["Response"] != "Success":
-                raise UserError(response["Message"] or response["Response"])
+        fields = {"ActionID": action_id, "Channel": channel, "Exten": exten, "Context": self.originate_context,
+                  "Priority": 1, "CallerID": caller_id, "Timeout": 30000, "Async": "true"}
+        try:
+            run_actions(self._cx_ami_config(), [("Originate", fields)], timeout)
+        except AmiError as error:
+            # the PBX's own words: the caller says the call could not be placed
+            raise (UserError(error.message or "Error") if error.kind == "refused" else self._cx_ami_user_error(error)) from None
 
     def _cx_ami_actions(self, actions, timeout=5):
         """Send AMI ``[(action, fields)]`` in one session; raises UserError
         with the PBX's message on the first refused one."""
         self.ensure_one()
-        with self._cx_ami_session(timeout) as (connection, parser):
-            for index, (action, values) in enumerate(actions):
-                action_id = f"cx-{index}"
-                connection.sendall(format_action(action, action_id=action_id, **values))
-                response = self._cx_ami_wait(connection, parser, action_id)
-                if response["Response"] != "Success":
-                    raise UserError(
-                        self.env._("%(action)s refused by the PBX: %(message)s", action=action, message=response["Message"])
-                    )
-
-    def _cx_ami_wait(self, connection, parser, action_id):
-        while True:
-            data = connection.recv(65536)
-            if not data:
-                raise UserError(self.env._("The PBX closed the connection."))
-            for message in parser.feed(data):
-                if message.kind == "response" and message["ActionID"] == action_id:
-                    return message
-
-    @contextlib.contextmanager
-    def _cx_ami_session(self, timeout=5):
-        """A logged-in AMI connection (events off), logged off at the end."""
-        parser = AmiParser()
-        raw = socket.create_connection((self.host, self.port), timeout=timeout)
-        if self.use_tls:
-            raw = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
-        with raw as connection:
-            connection.sendall(
-                format_action("Login", action_id="cx-login", Username=self.username, Secret=self.secret or "", Events="off")
-            )
-            response = self._cx_ami_wait(connection, parser, "cx-login")
-            if response["Response"] != "Success":
-                raise UserError(self.env._("Login refused: %s", response["Message"] or response["Response"]))
-            if not parser.version:
-                raise UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
-            yield connection, parser
-            connection.sendall(format_action("Logoff", action_id="cx-bye"))
+        self._cx_ami_run(actions, timeout)
 
     def _cx_ami_login_check(self, timeout=5):
         """Open an AMI session, log in and off; returns the manager version.
         Blocking, bounded by ``timeout`` seconds per step."""
         self.ensure_one()
-        with self._cx_ami_session(timeout) as (_connection, parser):
-            return parser.version
+        return self._cx_ami_run([], timeout)
+
+    def _cx_ami_run(self, actions, timeout):
+        """One session of tools/ami_client.py; returns the manager version.
+        The PBX's refusals are raised as UserError, OSError when it cannot be
+        reached."""
+        try:
+            return run_actions(self._cx_ami_config(), actions, timeout)
+        except AmiError as error:
+            raise self._cx_ami_user_error(error) from None
+
+    def _cx_ami_config(self):
+        return {"host": self.host, "port": self.port, "username": self.username, "secret": self.secret,
+                "use_tls": self.use_tls}
+
+    def _cx_ami_user_error(self, error):
+        if error.kind == "login":
+            return UserError(self.env._("Login refused: %s", error.message))
+        if error.kind == "not_ami":
+            return UserError(self.env._("This server does not speak AMI (no 'Asterisk Call Manager' banner)."))
+        if error.kind == "closed":
+            return UserError(self.env._("The PBX closed the connection."))
+        return UserError(self.env._("%(action)s refused by the PBX: %(message)s", action=error.action,
+                                    message=error.message))
 
     # ------------------------------------------------------------
     # BUSINESS: the AMI bridge
@@ -354,7 +331,7 @@ class CxPbx(models.Model):
         (and independently of) the call records. The panel carries the call's
         Linkedid; its buttons find the call when they are used.
 
-        ``wake_bus``: the bridge's own bus connection (tools/bus_waker.py),
+        ``wake_bus``: the bridge's own bus connection (bridge/bus_waker.py),
         called after the commit instead of the new connection Odoo's bus opens
         for every notification."""
         self.ensure_one()

@@ -30,6 +30,10 @@ EXTENSION_RE = re.compile(r"/(\d+)(?:@|$)")
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     cx_extension = fields.Char(string="Phone Extension", help="The agent's extension on the PBX, e.g. 1001.")
     cx_interface = fields.Char(
         string="Queue Interface",
@@ -79,7 +83,7 @@ class ResUsers(models.Model):
         return result
 
     # ------------------------------------------------------------
-    # queue membership (the systray's actions)
+    # ACTIONS: queue membership (the systray's)
     # ------------------------------------------------------------
 
     def _cx_my_queues(self):

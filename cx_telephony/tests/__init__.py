@@ -1,12 +1,15 @@
 from . import (
     test_agent_state,
     test_ami_bridge,
+    test_ami_client,
     test_ami_tools,
+    test_call_lead,
     test_call_sla,
     test_click_to_dial,
     test_cx_call,
     test_cx_pbx,
     test_i18n,
+    test_performance,
     test_screen_pop,
     test_security,
 )

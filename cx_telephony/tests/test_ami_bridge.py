@@ -15,16 +15,16 @@ import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from odoo.addons.cx_telephony.tools.ami_bridge import AmiBridge
+from odoo.addons.cx_telephony.bridge.ami_bridge import AmiBridge
+from odoo.addons.cx_telephony.bridge.pop_process import PopWriterProcess
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker, merge_snapshot
 from odoo.addons.cx_telephony.tools.journal import ChangeJournal, JournalLocked
-from odoo.addons.cx_telephony.tools.pop_process import PopWriterProcess
 
 from .ami_fixtures import load_capture, server_events
 from .ami_server import AmiTestServer
 from .common import CxTelephonyCommon
 
-TOOLS = pathlib.Path(__file__).resolve().parent.parent / "tools"
+ADDON = pathlib.Path(__file__).resolve().parent.parent
 
 
 class Sink:
@@ -191,16 +191,16 @@ def alive(pid):
     return state not in ("Z", "X")
 
 
-# the bridge's engine alone in a process of its own (tools/ is pure Python),
+# the bridge's engine alone in a process of its own, without Odoo (bridge/
+# ami_bridge.py and tools/ need no ORM: the addon's package is not run),
 # writing to a file for a database; the database is down while ``down`` exists
 BRIDGE_PROCESS = textwrap.dedent('''
-    import asyncio, importlib.util, json, logging, os, signal, sys
-    tools, port, journal, database, down = sys.argv[1:6]
-    spec = importlib.util.spec_from_file_location(
-        "cx_tools", os.path.join(tools, "__init__.py"), submodule_search_locations=[tools])
-    sys.modules["cx_tools"] = package = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(package)
-    from cx_tools.ami_bridge import AmiBridge
+    import asyncio, json, logging, os, signal, sys, types
+    addon, port, journal, database, down = sys.argv[1:6]
+    sys.modules["cx_addon"] = package = types.ModuleType("cx_addon")
+    package.__path__ = [addon]
+    from cx_addon.bridge.ami_bridge import AmiBridge
+    assert not any(name == "odoo" or name.startswith("odoo.") for name in sys.modules)
     logging.basicConfig(level=logging.WARNING)
 
     def sink(pbx_id, changes):
@@ -344,7 +344,7 @@ class TestBridgeFaults(unittest.TestCase):
                 journal, database, down = (os.path.join(tmp, name) for name in ("bridge.journal", "db.jsonl", "down"))
                 pathlib.Path(down).touch()
                 process = subprocess.Popen(
-                    [sys.executable, "-c", BRIDGE_PROCESS, str(TOOLS), str(server.port), journal, database, down],
+                    [sys.executable, "-c", BRIDGE_PROCESS, str(ADDON), str(server.port), journal, database, down],
                     stderr=subprocess.PIPE, text=True,
                 )
                 try:
@@ -369,7 +369,7 @@ class TestBridgeFaults(unittest.TestCase):
                 self.assertEqual(os.path.getsize(journal), 0, "all written: the journal is empty")
 
     def test_screen_pop_process_dies_with_the_bridge(self):
-        parent = subprocess.Popen([sys.executable, "-c", POP_PROCESS, str(TOOLS / "pop_process.py")],
+        parent = subprocess.Popen([sys.executable, "-c", POP_PROCESS, str(ADDON / "bridge" / "pop_process.py")],
                                   stdout=subprocess.PIPE, text=True)
         child = int(parent.stdout.readline())
         try:

@@ -15,6 +15,10 @@ class CxWhatsappAccount(models.Model):
     _description = "WhatsApp Account"
     _order = "name"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -57,6 +61,10 @@ class CxWhatsappAccount(models.Model):
         for account in self:
             account.webhook_url = f"{base}/cx_whatsapp/webhook/{account.id}" if account.id else False
 
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
     def write(self, vals):
         if "access_token" in vals:
             vals = dict(vals, graph_state="ok", last_error=False)  # a new token: sending resumes
@@ -66,7 +74,7 @@ class CxWhatsappAccount(models.Model):
         return result
 
     # ------------------------------------------------------------
-    # Graph API
+    # BUSINESS: Graph API
     # ------------------------------------------------------------
 
     def _cx_graph(self):
@@ -118,7 +126,7 @@ class CxWhatsappAccount(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id("cx_whatsapp.cx_whatsapp_template_action")
 
     # ------------------------------------------------------------
-    # Rules
+    # BUSINESS: rules
     # ------------------------------------------------------------
 
     def _cx_is_optout(self, text):

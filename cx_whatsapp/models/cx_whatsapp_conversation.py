@@ -36,6 +36,10 @@ class CxWhatsappConversation(models.Model):
     # Reply): it becomes a WhatsApp reply quoting it
     _mail_flat_thread = False
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     name = fields.Char(compute="_compute_name", store=True)
     account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
@@ -127,7 +131,7 @@ class CxWhatsappConversation(models.Model):
         )
 
     # ------------------------------------------------------------
-    # Inbound
+    # BUSINESS: inbound
     # ------------------------------------------------------------
 
     @api.model
@@ -321,7 +325,7 @@ class CxWhatsappConversation(models.Model):
         return messages
 
     # ------------------------------------------------------------
-    # Outbound: what agents send from the chatter
+    # MAIL: what agents send from the chatter
     # ------------------------------------------------------------
 
     def message_post(self, **kwargs):
@@ -394,7 +398,7 @@ class CxWhatsappConversation(models.Model):
         return queued
 
     # ------------------------------------------------------------
-    # Actions
+    # ACTIONS
     # ------------------------------------------------------------
 
     def _cx_referral_html(self):

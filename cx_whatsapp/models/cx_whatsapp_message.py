@@ -45,6 +45,10 @@ class CxWhatsappMessage(models.Model):
     _description = "WhatsApp Message"
     _order = "message_date desc, id desc"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     conversation_id = fields.Many2one("cx.whatsapp.conversation", index="btree_not_null", ondelete="cascade")
@@ -95,7 +99,7 @@ class CxWhatsappMessage(models.Model):
     _queue_idx = models.Index("(next_try_at, id) WHERE status = 'queued'")
 
     # ------------------------------------------------------------
-    # Inbound
+    # BUSINESS: inbound
     # ------------------------------------------------------------
 
     @api.model
@@ -299,7 +303,7 @@ class CxWhatsappMessage(models.Model):
             )
 
     # ------------------------------------------------------------
-    # Media
+    # BUSINESS: media
     # ------------------------------------------------------------
 
     @api.model
@@ -345,7 +349,7 @@ class CxWhatsappMessage(models.Model):
             self.mail_message_id.sudo().attachment_ids = [(4, attachment.id)]
 
     # ------------------------------------------------------------
-    # Outbound: the sending queue
+    # BUSINESS: the sending queue
     # ------------------------------------------------------------
 
     @api.model
@@ -446,6 +450,10 @@ class CxWhatsappMessage(models.Model):
             raise GraphError(f"{attachment.name} ({attachment.mimetype}) is not a type WhatsApp accepts", code=-1)
         graph = self.account_id.sudo()._cx_graph()
         return graph.upload(self.account_id.sudo().phone_number_id, attachment.name, attachment.raw, attachment.mimetype)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
 
     def action_retry(self):
         """Send failed messages again (now)."""

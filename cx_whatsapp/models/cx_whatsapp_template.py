@@ -25,6 +25,10 @@ class CxWhatsappTemplate(models.Model):
     _description = "WhatsApp Template"
     _order = "name, language"
 
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     name = fields.Char(required=True, help="Meta's template name: lowercase letters, digits and underscores.")
     account_id = fields.Many2one("cx.whatsapp.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True)
@@ -80,7 +84,7 @@ class CxWhatsappTemplate(models.Model):
                 raise ValidationError(self.env._("A satisfaction survey needs 1 to 5 quick-reply buttons (the scores)."))
 
     # ------------------------------------------------------------
-    # Meta: submit and sync
+    # BUSINESS: Meta, submit and sync
     # ------------------------------------------------------------
 
     def _cx_components(self):
@@ -153,7 +157,7 @@ class CxWhatsappTemplate(models.Model):
                                 "rejected_reason": event.get("reason") if event.get("reason") not in (None, "NONE") else False})
 
     # ------------------------------------------------------------
-    # Sending
+    # BUSINESS: sending
     # ------------------------------------------------------------
 
     def _cx_values(self, record):

@@ -1,8 +1,8 @@
 """The AMI bridge's engine, without the ORM: one asyncio loop follows any
-number of PBXs with panoramisk, folds their events into calls and hands the
+number of PBXs with the AMI client of tools/ami_client.py, folds their events into calls and hands the
 changes to a *sink* in batches.
 
-- Reconnection: panoramisk reconnects by itself; the delay doubles after each
+- Reconnection: the client reconnects by itself; the delay doubles after each
   failure (1 s up to ``max_backoff``) and resets once logged in. Keep-alive
   pings are panoramisk's.
 - After each login the bridge lists the live channels (CoreShowChannels) and
@@ -30,11 +30,10 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from panoramisk import Manager
-
-from .ami import AmiMessage
-from .call_tracker import CallTracker
-from .journal import ChangeJournal
+from ..tools.ami import AmiMessage
+from ..tools.ami_client import AmiClient
+from ..tools.call_tracker import CallTracker
+from ..tools.journal import ChangeJournal
 
 _logger = logging.getLogger(__name__)
 
@@ -44,52 +43,50 @@ def _now():
 
 
 class PbxSession:
-    """One PBX: a panoramisk manager, its call tracker, its status."""
+    """One PBX: its AMI client (tools/ami_client.py), its call tracker."""
 
     def __init__(self, bridge, config):
         self.bridge = bridge
         self.pbx_id = config["id"]
         self.config = config
         self.tracker = CallTracker(internal_max_digits=config.get("internal_number_max_digits") or 5)
-        self.backoff = 1
-        self.logged_in = False
-        self.manager = Manager(
-            host=config["host"],
-            port=config["port"],
-            username=config["username"],
-            secret=config["secret"] or "",
-            ssl=bool(config.get("use_tls")),
-            ping_delay=bridge.ping_interval,
-            ping_interval=bridge.ping_interval,
-            reconnect_timeout=1,
+        self.manager = AmiClient(
+            config,
             loop=bridge.loop,
+            max_backoff=bridge.max_backoff,
+            ping_interval=bridge.ping_interval,
             on_login=self._on_login,
             on_connect=self._on_connect,
             on_disconnect=self._on_disconnect,
+            on_login_refused=self._on_login_refused,
         )
         self.manager.register_event("*", self._on_event)
-        self._panoramisk_login, self.manager.login = self.manager.login, self._login_done
-        self._panoramisk_connect, self.manager.connect = self.manager.connect, self._connect
-        self.closed = False
-        self.failed_attempts = 0
 
-    # panoramisk callbacks -------------------------------------------------
+    @property
+    def logged_in(self):
+        return self.manager.logged_in
+
+    @property
+    def backoff(self):
+        return self.manager.backoff
+
+    # the client's callbacks -------------------------------------------------
     def _on_connect(self, manager):
         _logger.info("AMI %s: connected to %s:%s", self.pbx_id, self.config["host"], self.config["port"])
 
     def _on_login(self, manager):
-        self.logged_in = True
-        self.failed_attempts = 0
-        self.backoff = 1
-        manager.reconnect_timeout = 1
-        version = getattr(manager.protocol, "version", None)
-        self.bridge.emit(self.pbx_id, ("status", {"state": "connected", "version": version, "error": None, "at": _now()}))
+        self.bridge.emit(self.pbx_id, ("status", {"state": "connected", "version": manager.version, "error": None,
+                                                  "at": _now()}))
         self.bridge.loop.create_task(self.reconcile())
 
+    def _on_login_refused(self, manager, message):
+        """A refused login is the PBX's error (retried after the backoff: the
+        secret may be fixed meanwhile)."""
+        self.bridge.emit(self.pbx_id, ("status", {"state": "error", "error": message, "at": _now()}))
+
     def _on_disconnect(self, manager, exc):
-        was_logged_in, self.logged_in = self.logged_in, False
         error = str(exc) if exc else None
-        if was_logged_in or error:
+        if manager.was_logged_in or error:
             self.bridge.emit(self.pbx_id, ("status", {"state": "disconnected", "error": error, "at": _now()}))
 
     async def _on_event(self, manager, event):
@@ -104,34 +101,10 @@ class PbxSession:
     async def start(self):
         self.manager.connect()
 
-    def _connect(self):
-        """Every (re)connection attempt: panoramisk schedules the next one
-        after ``reconnect_timeout``, doubled at each failure (backoff)."""
-        if self.closed:
-            return None
-        if not self.logged_in:
-            self.failed_attempts += 1
-            self.backoff = min(2 ** (self.failed_attempts - 1), self.bridge.max_backoff)
-            self.manager.reconnect_timeout = self.backoff
-        return self._panoramisk_connect()
-
-    def _login_done(self, future):
-        """panoramisk's login callback, wrapped: a refused login is reported
-        as the PBX's error (and retried after the backoff: the secret may be
-        fixed meanwhile)."""
-        authenticated = self._panoramisk_login(future)
-        if not authenticated:
-            response = future.result()
-            error = response.get("Message") or "Authentication failed"
-            self.bridge.emit(self.pbx_id, ("status", {"state": "error", "error": error, "at": _now()}))
-        return authenticated
-
     async def _list(self, action):
         """The events of an AMI list action, or ``None`` when it failed."""
         try:
-            response = await asyncio.wait_for(
-                self.manager.send_action({"Action": action}, as_list=True), self.bridge.action_timeout
-            )
+            response = await self.manager.action(action, timeout=self.bridge.action_timeout, as_list=True)
         except (asyncio.TimeoutError, OSError) as error:
             _logger.warning("AMI %s: %s failed: %s", self.pbx_id, action, error)
             return None
@@ -165,16 +138,8 @@ class PbxSession:
         self.bridge.emit(self.pbx_id, ("live_calls", {"linkedids": sorted(linkedids - {None}), "ended": ended,
                                                       "at": _now()}))
 
-    async def originate(self, action_id, fields):
-        """Send an Originate (click-to-dial); its outcome arrives as an event."""
-        return await asyncio.wait_for(
-            self.manager.send_action({"Action": "Originate", "ActionID": action_id, "Async": "true", **fields}),
-            self.bridge.action_timeout,
-        )
-
     def close(self):
         """Stop following this PBX (no reconnection afterwards)."""
-        self.closed = True
         self.manager.close()
 
 

@@ -100,7 +100,7 @@ def _serve(connection, dbname):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    from odoo.addons.cx_telephony.tools.bus_waker import BusWaker
+    from odoo.addons.cx_telephony.bridge.bus_waker import BusWaker
 
     # the parent's pools and registries: kept (closing them would close the
     # parent's connections, the sockets are shared), never used here
