@@ -6,6 +6,7 @@ from . import (
     test_cx_call,
     test_cx_pbx,
     test_i18n,
+    test_presence_routing,
     test_screen_pop,
     test_security,
 )
