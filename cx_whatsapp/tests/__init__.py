@@ -2,6 +2,7 @@ from . import (
     test_content_types,
     test_conversation,
     test_i18n,
+    test_routing,
     test_security,
     test_sending,
     test_templates,
