@@ -423,10 +423,11 @@ class CxWhatsappConversation(models.Model):
             text = account.with_context(lang=lang).away_message if lang else account.away_message
             texts.update(dict.fromkeys(conversations, (text or "").strip()))
         due = due.filtered(lambda c: texts[c])
-        posted = self.env["mail.message"].sudo().create([{
+        reply_to = due._notify_get_reply_to(default=False)  # once for the batch, not per message
+        posted = self.sudo()._message_create([{
             "model": self._name, "res_id": conversation.id, "body": Markup("<p>{}</p>").format(texts[conversation]),
             "author_id": odoobot, "message_type": "comment", "subtype_id": comment,
-            "record_company_id": conversation.company_id.id,
+            "record_company_id": conversation.company_id.id, "reply_to": reply_to.get(conversation.id) or False,
         } for conversation in due])
         self.env["cx.whatsapp.message"].sudo().create([{
             "account_id": conversation.account_id.id, "conversation_id": conversation.id, "direction": "outbound",

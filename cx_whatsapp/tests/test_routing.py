@@ -210,3 +210,33 @@ class TestAwayMessage(WhatsappRoutingCase):
     def test_message_required_when_on(self):
         with self.assertRaises(ValidationError):
             self.account.away_message = False
+
+
+class TestRoutingQueries(WhatsappRoutingCase):
+    """The inbound batch routes and sends away messages for all its
+    conversations at once: the cost does not grow with their number."""
+
+    def _queries(self, method, conversations):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        method(conversations)
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_batch_costs(self):
+        self.team_l1.assignment_method = "manual"
+        with freeze_time(SATURDAY_10):
+            Conversation = self.env["cx.whatsapp.conversation"]
+            conversations = Conversation.union(
+                *[self._receive("hi", wa_id=f"4477009002{i:02d}").conversation_id for i in range(22)])
+            self.team_l1.assignment_method = "load"
+            self.account.write({"away_message_enabled": True, "away_message": "Closed until Monday 9:00."})
+            warm, one, twenty = conversations[:1], conversations[1:2], conversations[2:]
+            for method in (type(Conversation)._cx_route, type(Conversation)._cx_send_away_messages):
+                method(warm)  # the caches every batch finds warm
+                for_one = self._queries(method, one)
+                # routing: the agents follow their conversations (four queries per agent, none per conversation)
+                self.assertEqual(self._queries(method, twenty), for_one + (8 if method.__name__ == "_cx_route" else 0))
+            self.assertEqual(len(twenty.user_id), 3)
+            self.assertEqual(len(self.env["cx.whatsapp.message"].search([("automatic", "=", True)])), 22)
