@@ -47,6 +47,7 @@ class CxWhatsappAccount(models.Model):
         "message at once, once per closed period.",
     )
     away_message = fields.Text(
+        string="Away Message Text",
         translate=True,
         help="Sent in the customer's language: translate it (Arabic, English...) with the language button.",
     )
