@@ -330,7 +330,7 @@ class CxWhatsappConversation(models.Model):
         self.ensure_one()
         return bool(
             self.window_expires_at and self.window_expires_at > now
-            and (self._cx_awaits_answer() or self.last_message_at > now - IDLE_AFTER)
+            and (self._cx_awaits_answer() or (self.last_message_at and self.last_message_at > now - IDLE_AFTER))
         )
 
     def _cx_awaits_answer(self):

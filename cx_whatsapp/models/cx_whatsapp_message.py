@@ -376,7 +376,8 @@ class CxWhatsappMessage(models.Model):
         account = self.account_id.sudo()
         conversation = self.conversation_id
         try:
-            if conversation.last_inbound_wamid and not conversation.read_receipt_sent:
+            # an automatic reply is not a person reading: no blue ticks for it
+            if conversation.last_inbound_wamid and not conversation.read_receipt_sent and not self.automatic:
                 try:
                     conversation._cx_send_read_receipt()  # answering is reading
                 except GraphError as error:

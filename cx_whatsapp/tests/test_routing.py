@@ -170,6 +170,7 @@ class TestAwayMessage(WhatsappRoutingCase):
             self.env["cx.whatsapp.message"]._cron_send()
             self.assertEqual(away.status, "accepted", "through the normal queue")
             self.assertEqual(self.graph.sent("text")[-1]["text"]["body"], "We are closed: we answer from 9:00.")
+            self.assertFalse(conversation.read_receipt_sent or self.graph.sent("read"), "nobody read it yet: no blue ticks")
         with freeze_time(TUESDAY_20 + timedelta(hours=2)):
             self._receive("still there?", wa_id="447700900123")
         with freeze_time(datetime(2026, 11, 25, 7, 0)):  # Wednesday 07:00, the same night
