@@ -241,3 +241,34 @@ class TestRoutingQueries(WhatsappRoutingCase):
                 self.assertEqual(self._queries(method, twenty), for_one + (8 if method.__name__ == "_cx_route" else 0))
             self.assertEqual(len(twenty.user_id), 3)
             self.assertEqual(len(self.env["cx.whatsapp.message"].search([("automatic", "=", True)])), 22)
+
+
+@tagged("-at_install", "post_install")
+class TestConcurrentAnswersTour(HttpCase, WhatsappRoutingCase):
+    def test_second_agent_told_in_the_web_client(self):
+        admin = self.env.ref("base.user_admin")
+        self.team_l1.member_ids = [(4, admin.id)]
+        conversation = self._receive("Do you deliver to Jeddah?").conversation_id
+        Conversation = type(conversation)
+        original = Conversation.message_post
+        seen = []
+
+        def message_post(records, **kwargs):
+            if records.env.uid == admin.id and kwargs.get("message_type") == "comment":
+                seen.append(records.env.context.get("cx_whatsapp_seen_message_id"))
+            return original(records, **kwargs)
+
+        def other_agent_answers(records):
+            # the tour calls this while its agent types: Agent One answers meanwhile
+            records.with_user(self.agent_1).message_post(body="We deliver everywhere in the Kingdom",
+                                                         message_type="comment", subtype_xmlid="mail.mt_comment")
+            return True
+
+        with patch.object(Conversation, "message_post", message_post), \
+                patch.object(Conversation, "action_mark_read", other_agent_answers):
+            self.start_tour(f"/odoo/cx-whatsapp/{conversation.id}", "cx_whatsapp_concurrent_answer_tour", login="admin")
+        question = conversation.cx_message_ids.filtered(lambda m: m.direction == "inbound").mail_message_id
+        other = self._queued(conversation).filtered(lambda m: m.user_id == self.agent_1).mail_message_id
+        self.assertEqual(seen, [question.id, other.id], "the web client says what it shows")
+        self.assertEqual(self._queued(conversation).sorted("id").mapped(lambda m: (m.body, m.user_id)),
+                         [("We deliver everywhere in the Kingdom", self.agent_1), ("Yes, in two days", admin)])
