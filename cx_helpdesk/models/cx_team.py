@@ -54,6 +54,12 @@ class CxTeam(models.Model):
         "Without a calendar, SLA targets are in calendar hours (24/7).",
     )
     assignment_method = fields.Selection(TEAM_ASSIGNMENT_METHODS, default="round_robin", required=True, tracking=True)
+    presence_routing = fields.Boolean(
+        string="Skip Busy Agents",
+        tracking=True,
+        help="Automatic assignment offers no new ticket or conversation to an agent on a call or paused; "
+        "it waits unassigned and goes to the first agent free again.",
+    )
     visibility = fields.Selection(
         [("members", "Team members only"), ("internal", "All helpdesk agents")],
         default="members",
@@ -246,12 +252,17 @@ class CxTeam(models.Model):
     def _cx_rr_sequence(self):
         return f"cx_team_rr_seq_{self.id}"
 
-    def _cx_available_agents(self):
-        """Members who can take a ticket now: active, allowed in the team's
-        company, not on leave, under their capacity. Returns
-        ``(agents, open_counts)``; 2 or 3 queries."""
+    def _cx_available_agents(self, capacity_field="cx_ticket_capacity", open_counts=None):
+        """Members who can take an item now: active, allowed in the team's
+        company, not on leave, not busy when the team skips busy agents
+        (:meth:`res.users._cx_busy_agents`), under their capacity
+        (``capacity_field`` of the user, against ``open_counts(members)``,
+        ``{user id: open items}``, by default their open tickets). Returns
+        ``(agents, open_counts)``; 2 to 5 queries."""
         self.ensure_one()
         members = self.member_ids.filtered(lambda user: user.active and self.company_id in user.company_ids)
+        if self.presence_routing and members:
+            members -= members._cx_busy_agents()
         if not members:
             return members, {}
         now = fields.Datetime.now()
@@ -262,19 +273,22 @@ class CxTeam(models.Model):
                 ("date_to", ">", now),
             ]
         ).resource_id.user_id
-        open_counts = {
+        counts = (open_counts or self._cx_open_ticket_counts)(members)
+        available = members.filtered(
+            lambda user: user not in on_leave and (not user[capacity_field] or counts.get(user.id, 0) < user[capacity_field])
+        )
+        return available, counts
+
+    def _cx_open_ticket_counts(self, agents):
+        """``{user id: open tickets}`` of ``agents``. One query."""
+        return {
             user.id: count
             for user, count in self.env["cx.ticket"].sudo()._read_group(
-                [("user_id", "in", members.ids), ("is_closed", "=", False)],
+                [("user_id", "in", agents.ids), ("is_closed", "=", False)],
                 ["user_id"],
                 ["__count"],
             )
         }
-        available = members.filtered(
-            lambda user: user not in on_leave
-            and (not user.cx_ticket_capacity or open_counts.get(user.id, 0) < user.cx_ticket_capacity)
-        )
-        return available, open_counts
 
     def _cx_lock_routing(self):
         """Serialize the routings of this team that depend on the agents'
@@ -294,51 +308,92 @@ class CxTeam(models.Model):
         take stay unassigned. Round robin without capacities runs in parallel
         (a sequence gives the turns); the other routings lock the team
         (:meth:`_cx_lock_routing`)."""
+        return self._cx_route_items(tickets, "cx_ticket_capacity", self._cx_open_ticket_counts, lambda agent, ticket: agent._cx_skill_score(ticket))
+
+    def _cx_route_items(self, items, capacity_field, open_counts, skill_score, preferred=None):
+        """The routing of :meth:`_cx_route` for any channel's items (tickets,
+        conversations): ``capacity_field`` is the users' limit of open items,
+        ``open_counts(agents)`` counts them (``{user id: count}``),
+        ``skill_score(agent, item)`` ranks the agents for skills routing
+        (None: cannot take it), ``preferred(item)``, when given, the agent
+        who keeps the item when they can take it. Returns ``{item: user}``."""
         self.ensure_one()
-        if self.assignment_method == "manual" or not tickets:
+        if self.assignment_method == "manual" or not items:
             return {}
-        if self.assignment_method != "round_robin" or any(self.member_ids.mapped("cx_ticket_capacity")):
+        if self.assignment_method != "round_robin" or any(self.member_ids.mapped(capacity_field)):
             self._cx_lock_routing()
-        agents, open_counts = self._cx_available_agents()
+        agents, counts = self._cx_available_agents(capacity_field, open_counts)
         if not agents:
             return {}
         agents = agents.sorted("id")
-        loads = {agent.id: open_counts.get(agent.id, 0) for agent in agents}
+        loads = {agent.id: counts.get(agent.id, 0) for agent in agents}
 
         def has_room(agent):
-            return not agent.cx_ticket_capacity or loads[agent.id] < agent.cx_ticket_capacity
+            return not agent[capacity_field] or loads[agent.id] < agent[capacity_field]
 
         result = {}
+
+        def keep(item):
+            agent = preferred(item) if preferred else None
+            if agent and agent in agents and has_room(agent):
+                result[item] = agent
+                loads[agent.id] += 1
+                return True
+            return False
+
         if self.assignment_method == "round_robin":
-            # one nextval per ticket: concurrent transactions get distinct turns
+            # one nextval per item: concurrent transactions get distinct turns
             self.env.cr.execute(
                 SQL(
                     "SELECT nextval(%s) FROM generate_series(1, %s)",
                     self._cx_rr_sequence(),
-                    len(tickets),
+                    len(items),
                 )
             )
             turns = [row[0] for row in self.env.cr.fetchall()]
-            for ticket, turn in zip(tickets, turns, strict=True):
+            for item, turn in zip(items, turns, strict=True):
+                if keep(item):
+                    continue
                 for offset in range(len(agents)):
                     agent = agents[(turn + offset) % len(agents)]
                     if has_room(agent):
-                        result[ticket] = agent
+                        result[item] = agent
                         loads[agent.id] += 1
                         break
         else:
-            for ticket in tickets:
+            for item in items:
+                if keep(item):
+                    continue
                 candidates = [agent for agent in agents if has_room(agent)]
                 if self.assignment_method == "skills":
-                    scored = [(score, agent) for agent in candidates if (score := agent._cx_skill_score(ticket)) is not None]
+                    scored = [(score, agent) for agent in candidates if (score := skill_score(agent, item)) is not None]
                     best = max((score for score, _agent in scored), default=None)
                     candidates = [agent for score, agent in scored if score == best]
                 if not candidates:
                     continue
                 agent = min(candidates, key=lambda a: (loads[a.id], a.id))
-                result[ticket] = agent
+                result[item] = agent
                 loads[agent.id] += 1
         return result
+
+    @api.model
+    def _cron_offer_waiting(self, limit=200):
+        """Offer the work waiting for an agent (items no agent could take
+        when they came: everyone busy, on leave or full) to the agents free
+        now, in every team with automatic assignment, oldest first, up to
+        ``limit`` items per team and channel. Runs every few minutes, and at
+        once when an agent becomes free (cx_telephony triggers it)."""
+        for team in self.search([("assignment_method", "!=", "manual")]):
+            team._cx_offer_waiting(limit)
+
+    def _cx_offer_waiting(self, limit):
+        """Route this team's waiting items; a channel adds its own (its
+        waiting conversations). One query when nothing waits."""
+        self.ensure_one()
+        tickets = self.env["cx.ticket"].sudo().search(
+            [("team_id", "=", self.id), ("user_id", "=", False), ("is_closed", "=", False)], order="id", limit=limit
+        )
+        tickets._cx_route_unassigned(fields.Datetime.now())
 
     @api.model
     def _cx_stage_for(self, team, closed=False):

@@ -4,6 +4,7 @@ capacity; round robin stays balanced when tickets are created in parallel."""
 import threading
 from collections import Counter
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.service.model import retrying
@@ -100,6 +101,51 @@ class TestRouting(CxHelpdeskCommon):
         self.agent_3.cx_skill_ids = vip_skill
         self.team_l1.assignment_method = "skills"
         self.assertEqual(self._ticket(tag_ids=[(6, 0, vip.ids)], lang="en_US").user_id, self.agent_3)
+
+
+class TestPresenceRouting(CxHelpdeskCommon):
+    """Teams that skip busy agents: the presence comes from a channel
+    (cx_telephony) through ``res.users._cx_busy_agents``, stubbed here."""
+
+    def _busy(self, agents):
+        return patch.object(type(self.env["res.users"]), "_cx_busy_agents", lambda users: users & agents)
+
+    def test_busy_agents_are_skipped(self):
+        self.team_l1.write({"assignment_method": "load", "presence_routing": True})
+        with self._busy(self.agent_1 | self.agent_2):
+            tickets = self.env["cx.ticket"].create([{"name": f"T{i}", "team_id": self.team_l1.id} for i in range(3)])
+        self.assertEqual(tickets.user_id, self.agent_3)
+
+    def test_busy_agents_count_without_the_option(self):
+        self.team_l1.assignment_method = "load"
+        with self._busy(self.agent_1 | self.agent_2):
+            tickets = self.env["cx.ticket"].create([{"name": f"T{i}", "team_id": self.team_l1.id} for i in range(3)])
+        self.assertEqual(tickets.user_id, self.agent_1 | self.agent_2 | self.agent_3)
+
+    def test_round_robin_skips_busy_agents_too(self):
+        self.team_l1.presence_routing = True
+        with self._busy(self.agent_2):
+            tickets = self.env["cx.ticket"].create([{"name": f"T{i}", "team_id": self.team_l1.id} for i in range(4)])
+        self.assertEqual(tickets.user_id, self.agent_1 | self.agent_3)
+
+    def test_waiting_ticket_goes_to_the_first_agent_free(self):
+        self.team_l1.write({"assignment_method": "load", "presence_routing": True})
+        everyone = self.agent_1 | self.agent_2 | self.agent_3
+        with self._busy(everyone):
+            ticket = self._ticket()
+            self.assertFalse(ticket.user_id, "everyone busy: the ticket waits unassigned")
+            self.env["cx.team"]._cron_offer_waiting()
+            self.assertFalse(ticket.user_id, "still nobody free")
+        with self._busy(everyone - self.agent_2):
+            self.env["cx.team"]._cron_offer_waiting()
+        self.assertEqual(ticket.user_id, self.agent_2)
+        self.assertTrue(ticket.assign_date)
+
+    def test_manual_teams_are_not_offered_anything(self):
+        self.team_l1.assignment_method = "manual"
+        ticket = self._ticket()
+        self.env["cx.team"]._cron_offer_waiting()
+        self.assertFalse(ticket.user_id)
 
 
 @tagged("-at_install", "post_install")

@@ -166,6 +166,7 @@ class CxCall(models.Model):
         queues = {queue.name: queue for queue in pbx.sudo().queue_ids}
         to_create, call_ids = [], []
         newly_unanswered = newly_answered = Call
+        agent_freed = False
         for linkedid, snapshot in latest.items():
             call = existing.get(linkedid)
             values = self._cx_values_from_snapshot(snapshot, pbx, country, partners, agents, queues, call)
@@ -177,6 +178,7 @@ class CxCall(models.Model):
                         and not call.answered_time and not values["end_time_estimated"]:
                     newly_unanswered |= call
                 changed = {key: value for key, value in values.items() if call._cx_differs(key, value)}
+                agent_freed |= bool(changed.get("end_time") and call.user_id)
                 if changed:
                     call.write(changed)
                 call_ids.append(call.id)
@@ -188,6 +190,9 @@ class CxCall(models.Model):
             call_ids += created.ids
         newly_unanswered._cx_schedule_callbacks()
         newly_answered._cx_sla_signal()
+        if agent_freed:
+            # their call is over: the work waiting for a free agent is offered (cx.team's routing)
+            self.env.ref("cx_helpdesk.ir_cron_offer_waiting")._trigger()
         return self.browse(call_ids)
 
     def _cx_recorded_snapshot(self):

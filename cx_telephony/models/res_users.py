@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -25,6 +26,10 @@ MEMBER_STATUS_STATES = {
 }
 
 EXTENSION_RE = re.compile(r"/(\d+)(?:@|$)")
+# the queue says so (QueueMemberStatus), or a call of theirs is not over
+BUSY_STATES = ("paused", "ringing", "on_call")
+# a call the bridge never saw end stops counting after this
+BUSY_CALL_MAX = timedelta(hours=12)
 
 
 class ResUsers(models.Model):
@@ -139,6 +144,28 @@ class ResUsers(models.Model):
         self.sudo().write({"cx_agent_state": state, "cx_pause_reason": reason or False, "cx_agent_state_since": fields.Datetime.now()})
         for user in self:
             user._bus_send("cx_telephony/agent_state", {"state": state, "reason": reason or False})
+        if state == "available":
+            # free again: the work that waited for an agent is offered now, after this transaction
+            self.env.ref("cx_helpdesk.ir_cron_offer_waiting")._trigger()
+
+    def _cx_busy_agents(self):
+        """Agents paused, ringing or on a call as the queues say, or with a
+        call of theirs ringing or answered and not ended (outbound calls
+        too). One query."""
+        busy = super()._cx_busy_agents() | self.filtered(lambda user: user.cx_agent_state in BUSY_STATES)
+        others = self - busy
+        if others:
+            calls = self.env["cx.call"].sudo()._read_group(
+                [
+                    ("user_id", "in", others.ids),
+                    ("state", "in", ("ringing", "answered")),
+                    ("end_time", "=", False),
+                    ("start_time", ">", fields.Datetime.now() - BUSY_CALL_MAX),
+                ],
+                ["user_id"],
+            )
+            busy |= self.browse([user.id for (user,) in calls])
+        return busy
 
     # the systray's actions act on the current user; a supervisor calls them
     # on the agents of the teams they lead (checked first)

@@ -10,6 +10,7 @@ from . import (
     test_cx_pbx,
     test_i18n,
     test_performance,
+    test_presence_routing,
     test_screen_pop,
     test_security,
 )

@@ -1,7 +1,7 @@
 from datetime import timedelta, timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.cx_whatsapp.tools.graph import DEFAULT_BASE_URL, GraphClient, GraphError
 
@@ -45,6 +45,16 @@ class CxWhatsappAccount(models.Model):
         help="A message that is exactly one of these words (comma separated, any case) puts the number on "
         "the blacklist for marketing templates. Service replies stay possible inside the 24-hour window.",
     )
+    away_message_enabled = fields.Boolean(
+        string="Away Message",
+        help="Customers who write while the default team is closed (outside its working hours) get this "
+        "message at once, once per closed period.",
+    )
+    away_message = fields.Text(
+        string="Away Message Text",
+        translate=True,
+        help="Sent in the customer's language: translate it (Arabic, English...) with the language button.",
+    )
     max_media_mb = fields.Integer(string="Largest Media (MB)", default=16, help="Larger media are not downloaded.")
     graph_state = fields.Selection(
         [("ok", "Working"), ("token_expired", "Access token expired")], default="ok", required=True, readonly=True,
@@ -54,6 +64,12 @@ class CxWhatsappAccount(models.Model):
     webhook_url = fields.Char(string="Webhook URL", compute="_compute_webhook_url", help="Give this address to Meta as the callback URL.")
 
     _phone_number_id_unique = models.Constraint("UNIQUE(phone_number_id)", "This WhatsApp number is already configured.")
+
+    @api.constrains("away_message_enabled", "away_message")
+    def _check_away_message(self):
+        for account in self:
+            if account.away_message_enabled and not (account.away_message or "").strip():
+                raise ValidationError(self.env._("Write the away message of %s, or turn it off.", account.name))
 
     @api.depends_context("uid")
     def _compute_webhook_url(self):

@@ -5,12 +5,15 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.cx_helpdesk.tools.phone import international_e164
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
 
 WINDOW = timedelta(hours=24)
+# a conversation answered and quiet for this long is idle: it no longer counts
+# toward its agent's limit, and the customer's next message starts it again
+IDLE_AFTER = timedelta(hours=1)
 # the customer's message types the chatter knows how to show
 KNOWN_TYPES = {
     "text", "image", "video", "audio", "document", "sticker", "location", "interactive", "button", "reaction",
@@ -62,6 +65,7 @@ class CxWhatsappConversation(models.Model):
     last_inbound_wamid = fields.Char(readonly=True)
     read_receipt_sent = fields.Boolean(readonly=True, help="The customer's last message was marked as read.")
     last_message_at = fields.Datetime(readonly=True, index=True)
+    last_answer_at = fields.Datetime(string="Agent's Last Answer", readonly=True)
     window_expires_at = fields.Datetime(string="Window Closes", compute="_compute_window", store=True)
     window_open = fields.Boolean(string="Window Open", compute="_compute_window_open",
                                  search="_search_window_open")
@@ -75,6 +79,8 @@ class CxWhatsappConversation(models.Model):
     referral_ctwa_clid = fields.Char(string="Click ID", readonly=True,
                                      help="Meta's click id (ctwa_clid): reports the conversion back to the ad.")
     referral_at = fields.Datetime(string="Came From the Ad On", readonly=True)
+    away_sent_at = fields.Datetime(string="Away Message Sent On", readonly=True,
+                                   help="Once per closed period of the team: again after it was open.")
 
     _account_wa_id_unique = models.Constraint("UNIQUE(account_id, wa_id)", "One conversation per customer and number.")
 
@@ -325,6 +331,125 @@ class CxWhatsappConversation(models.Model):
         return messages
 
     # ------------------------------------------------------------
+    # Routing: conversations assigned to agents
+    # ------------------------------------------------------------
+
+    def _cx_is_open(self, now):
+        """Open (it counts toward its agent's limit of open conversations):
+        the customer wrote in the last 24 hours and awaits an answer, or a
+        message went either way less than an hour ago. Idle otherwise."""
+        self.ensure_one()
+        return bool(
+            self.window_expires_at and self.window_expires_at > now
+            and (self._cx_awaits_answer() or (self.last_message_at and self.last_message_at > now - IDLE_AFTER))
+        )
+
+    def _cx_awaits_answer(self):
+        self.ensure_one()
+        return bool(self.last_inbound_at and (not self.last_answer_at or self.last_inbound_at > self.last_answer_at))
+
+    @api.model
+    def _cx_open_counts(self, agents, exclude=()):
+        """``{user id: open conversations}`` of ``agents`` (as
+        :meth:`_cx_is_open` says), without those of ``exclude``. One query."""
+        self.flush_model(["user_id", "window_expires_at", "last_inbound_at", "last_answer_at", "last_message_at"])
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """SELECT user_id, count(*) FROM cx_whatsapp_conversation
+                WHERE user_id = ANY(%(agents)s) AND NOT id = ANY(%(exclude)s) AND window_expires_at > %(now)s
+                  AND (last_answer_at IS NULL OR last_inbound_at > last_answer_at OR last_message_at > %(idle)s)
+             GROUP BY user_id""",
+            agents=agents.ids, exclude=list(exclude), now=now, idle=now - IDLE_AFTER,
+        ))
+        return dict(self.env.cr.fetchall())
+
+    def _cx_route(self):
+        """Give these conversations (starting, or waiting for an agent) an
+        agent by their team's routing (its method, busy agents skipped when
+        the team says so, the agents' limit of open conversations): their
+        agent again when they can take it, else the one routing picks, else
+        none (the conversation waits; see ``cx.team._cx_offer_waiting``).
+        Teams assigning by hand keep the agent they chose. A ticket of the
+        conversation without an agent gets the same one. A few queries per
+        team, whatever the number of conversations."""
+        for team, conversations in self.grouped("team_id").items():
+            if not team or team.assignment_method == "manual":
+                continue
+            assignment = team._cx_route_items(
+                conversations, "cx_conversation_capacity",
+                lambda agents, conversations=conversations: self._cx_open_counts(agents, conversations.ids),
+                lambda agent, conversation: 0 if agent._cx_speaks(conversation.partner_id.lang) else None,
+                preferred=lambda conversation: conversation.user_id,
+            )
+            by_agent = {}
+            for conversation in conversations:
+                by_agent.setdefault(assignment.get(conversation, self.env["res.users"]), []).append(conversation.id)
+            for agent, ids in by_agent.items():
+                routed = self.browse(ids).filtered(lambda c, agent=agent: c.user_id != agent)
+                # the system assigns; the agent finds it in their inbox, as with tickets
+                routed.sudo().with_context(mail_auto_subscribe_no_notify=True).write({"user_id": agent.id})
+                if agent and (tickets := routed.ticket_id.filtered(lambda t: not t.user_id and not t.is_closed)):
+                    tickets.sudo().with_context(mail_auto_subscribe_no_notify=True).write({"user_id": agent.id})
+
+    # ------------------------------------------------------------
+    # Away message: outside the team's business hours
+    # ------------------------------------------------------------
+
+    def _cx_send_away_messages(self):
+        """The account's away message to the customers who just wrote while
+        their conversation's team is closed (its working hours say so), once
+        per closed period: again only when the team was open since the last
+        one. In the customer's language (the message is translatable: an
+        Arabic-speaking customer gets the Arabic text), inside the 24-hour
+        window, through the sending queue as agents' messages go. It is not
+        an answer: the conversation still awaits its agent. Per batch: the
+        team's calendar once, the chatter messages and the queued messages
+        in one create each."""
+        todo = self.filtered(lambda c: c.account_id.away_message_enabled and c.window_open and c.last_inbound_at)
+        due = self.browse()
+        for team, conversations in todo.grouped(lambda c: c.team_id or c.account_id.team_id).items():
+            if not team.resource_calendar_id:
+                continue  # no business hours: never closed
+            last = max(conversations.mapped("last_inbound_at"))
+            first = min(conversations.mapped("last_inbound_at"))
+            # a month closed counts as a new period (and bounds the calendar read)
+            horizon = first - timedelta(days=30)
+            sent = [c.away_sent_at for c in conversations if c.away_sent_at and c.away_sent_at > horizon]
+            start = min([first, *sent])
+            schedule = team._cx_schedule(start - timedelta(minutes=1), last + timedelta(minutes=2))
+            for conversation in conversations:
+                at = conversation.last_inbound_at
+                if schedule.between(at, at + timedelta(minutes=1)):
+                    continue  # open
+                since = conversation.away_sent_at
+                if since and since > horizon and (since >= at or not schedule.between(since, at)):
+                    continue  # already told in this closed period
+                due |= conversation
+        if not due:
+            return
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        odoobot = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
+        texts = {}
+        for (account, lang), conversations in due.grouped(lambda c: (c.account_id, c.partner_id.lang or False)).items():
+            text = account.with_context(lang=lang).away_message if lang else account.away_message
+            texts.update(dict.fromkeys(conversations, (text or "").strip()))
+        due = due.filtered(lambda c: texts[c])
+        reply_to = due._notify_get_reply_to(default=False)  # once for the batch, not per message
+        posted = self.sudo()._message_create([{
+            "model": self._name, "res_id": conversation.id, "body": Markup("<p>{}</p>").format(texts[conversation]),
+            "author_id": odoobot, "message_type": "comment", "subtype_id": comment,
+            "record_company_id": conversation.company_id.id, "reply_to": reply_to.get(conversation.id) or False,
+        } for conversation in due])
+        self.env["cx.whatsapp.message"].sudo().create([{
+            "account_id": conversation.account_id.id, "conversation_id": conversation.id, "direction": "outbound",
+            "partner_id": conversation.partner_id.id, "wa_id": conversation.wa_id, "status": "queued",
+            "message_type": "text", "body": texts[conversation], "mail_message_id": message.id, "automatic": True,
+        } for conversation, message in zip(due, posted, strict=True)])
+        due.away_sent_at = fields.Datetime.now()  # one value: one UPDATE for the batch
+        if due:
+            self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
+
+    # ------------------------------------------------------------
     # MAIL: what agents send from the chatter
     # ------------------------------------------------------------
 
@@ -333,9 +458,34 @@ class CxWhatsappConversation(models.Model):
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid) if xmlid else kwargs.get("subtype_id")
         if self._cx_goes_to_whatsapp(kwargs.get("message_type", "notification"), subtype_id):
             self.ensure_one()
-            if error := self._cx_window_error():
+            if error := self._cx_window_error() or self._cx_answered_since(self.env.context.get("cx_whatsapp_seen_message_id")):
                 raise UserError(error)
         return super().message_post(**kwargs)
+
+    def _cx_answered_since(self, seen_message_id):
+        """Why the current agent should not send yet, or None: another agent
+        answered the customer after ``seen_message_id``, the last chatter
+        message the agent's screen showed (the web client passes it in the
+        context, see static/src/seen_message.js). Two agents sending at the
+        same moment both write the conversation's row (last_message_at): the
+        second transaction fails to serialize, is retried, and then sees the
+        first answer. One query."""
+        self.ensure_one()
+        if not isinstance(seen_message_id, int) or isinstance(seen_message_id, bool):
+            return None
+        answer = self.env["cx.whatsapp.message"].sudo().search(
+            [("conversation_id", "=", self.id), ("direction", "=", "outbound"), ("mail_message_id", ">", seen_message_id),
+             ("user_id", "!=", False), ("user_id", "!=", self.env.uid)],
+            order="mail_message_id desc", limit=1,
+        )
+        if not answer:
+            return None
+        seconds = max(int((fields.Datetime.now() - answer.mail_message_id.date).total_seconds()), 0)
+        return self.env._(
+            "%(agent)s answered this customer %(seconds)s seconds ago: read their answer, then send yours again "
+            "(your draft is kept).",
+            agent=answer.user_id.name, seconds=seconds,
+        )
 
     def _get_allowed_message_params(self):
         # the chatter's Reply (see static/src); checked to be of this thread by
@@ -390,7 +540,7 @@ class CxWhatsappConversation(models.Model):
                  context_wamid=reply_to, user_id=self.env.user.id)
             for value in values
         ])
-        self.last_message_at = fields.Datetime.now()
+        self.last_message_at = self.last_answer_at = fields.Datetime.now()
         # the agent answered when they posted, as an email reply counts when
         # written, not when the queue delivers it
         self._cx_answered(message.date or fields.Datetime.now())

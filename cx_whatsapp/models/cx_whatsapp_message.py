@@ -57,6 +57,8 @@ class CxWhatsappMessage(models.Model):
     direction = fields.Selection([("inbound", "From the customer"), ("outbound", "To the customer")], required=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
     user_id = fields.Many2one("res.users", string="Sent By")
+    automatic = fields.Boolean(string="Automatic Reply", readonly=True,
+                               help="Sent by Odoo (the away message), not an agent's answer.")
     wa_id = fields.Char(string="WhatsApp Number")
     message_type = fields.Selection(
         [("text", "Text"), ("image", "Image"), ("video", "Video"), ("audio", "Audio"), ("document", "Document"),
@@ -148,6 +150,9 @@ class CxWhatsappMessage(models.Model):
                 latest[conversation] = message
             if event.get("referral"):
                 referrals[conversation] = (event["referral"], message.message_date)
+        # before this batch: idle conversations start again (routed afresh)
+        now = fields.Datetime.now()
+        idle = Conversation.union(*[c for c in latest if not c._cx_is_open(now)])
         for conversation, message in latest.items():
             if not conversation.last_inbound_at or message.message_date >= conversation.last_inbound_at:
                 conversation.write({
@@ -172,8 +177,14 @@ class CxWhatsappMessage(models.Model):
         messages.filtered(lambda m: m.message_type == "button")._cx_apply_ratings()
         written = Conversation.union(*latest)
         starting = (created & written) | written.filtered(lambda c: c.ticket_id.is_closed)
+        (starting | (idle & written))._cx_route()
         starting._cx_open_or_join_tickets()
         self._cx_tell_tickets(latest)
+        # no away message for a reaction, a survey's answer or an opt-out
+        chatty = {m.conversation_id for m in latest.values()
+                  if m.message_type != "reaction" and m not in optouts
+                  and not ((m.extra or {}).get("payload") or "").startswith("cx_rating:")}
+        Conversation.union(*chatty)._cx_send_away_messages()
         if messages.filtered(lambda m: m.media_state == "pending"):
             self.env.ref("cx_whatsapp.ir_cron_download_media")._trigger()
         return messages | orphans
@@ -387,7 +398,8 @@ class CxWhatsappMessage(models.Model):
         account = self.account_id.sudo()
         conversation = self.conversation_id
         try:
-            if conversation.last_inbound_wamid and not conversation.read_receipt_sent:
+            # an automatic reply is not a person reading: no blue ticks for it
+            if conversation.last_inbound_wamid and not conversation.read_receipt_sent and not self.automatic:
                 try:
                     conversation._cx_send_read_receipt()  # answering is reading
                 except GraphError as error:

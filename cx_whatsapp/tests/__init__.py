@@ -3,6 +3,7 @@ from . import (
     test_conversation,
     test_i18n,
     test_performance,
+    test_routing,
     test_security,
     test_sending,
     test_templates,
