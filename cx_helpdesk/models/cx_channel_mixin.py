@@ -230,13 +230,15 @@ class CxChannelMixin(models.AbstractModel):
         at = at or fields.Datetime.now()
         if self._fields["first_answer_date"].store:
             self.filtered(lambda record: not record.first_answer_date).write({"first_answer_date": at})
-        self.ticket_id.filtered(lambda ticket: not ticket.is_closed)._cx_channel_answered(self._cx_channel, at)
+        # the ticket's clock is system data: an agent who may not read the
+        # ticket (another team's) still answers it
+        self.sudo().ticket_id.filtered(lambda ticket: not ticket.is_closed)._cx_channel_answered(self._cx_channel, at)
 
     def _cx_customer_wrote(self, at=None):
         """The customer wrote on these records at ``at``: their open tickets
         hear it together (a ticket waiting on the customer resumes)."""
         at = at or fields.Datetime.now()
-        self.ticket_id.filtered(lambda ticket: not ticket.is_closed)._cx_customer_message(self._cx_channel, at)
+        self.sudo().ticket_id.filtered(lambda ticket: not ticket.is_closed)._cx_customer_message(self._cx_channel, at)
 
     def _cx_notify_ticket_agent(self, ticket):
         """Tell the ticket's agent, on their screen and live, that its
