@@ -48,10 +48,13 @@ class TestPerformance(CxTelephonyCommon):
         self.assertEqual(calls.user_id, self.agent_1)
         self.assertEqual(calls.partner_id, self.saudi)
 
+    # the ending batch frees the agent: the waiting work is offered to them
+    # (a trigger of cx_helpdesk's cron), once per batch
+
     @warmup
     def test_bridge_writes_1_call(self):
-        self._apply(1, 12, 21)
+        self._apply(1, 12, 24)
 
     @warmup
     def test_bridge_writes_50_calls(self):
-        self._apply(50, 12, 21)
+        self._apply(50, 12, 24)
