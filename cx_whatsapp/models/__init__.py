@@ -6,6 +6,8 @@ from . import (
     cx_whatsapp_conversation,
     cx_whatsapp_message,
     cx_whatsapp_template,
+    cx_whatsapp_template_button,
+    cx_whatsapp_template_variable,
     cx_whatsapp_webhook,
     res_partner,
 )

@@ -1,11 +1,9 @@
-import datetime
 import re
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
 
 from odoo.addons.cx_whatsapp.tools.graph import GraphError
 
@@ -200,68 +198,3 @@ class CxWhatsappTemplate(models.Model):
         })
         self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
         return message
-
-
-class CxWhatsappTemplateVariable(models.Model):
-    _name = "cx.whatsapp.template.variable"
-    _description = "WhatsApp Template Variable"
-    _order = "position"
-
-    template_id = fields.Many2one("cx.whatsapp.template", required=True, ondelete="cascade", index=True)
-    position = fields.Integer(string="{{n}}", required=True)
-    name = fields.Char(string="Label", required=True, default="Variable")
-    field_path = fields.Char(string="Field", help="Read on the record, e.g. name, partner_id.name, number, user_id.name.")
-    fixed_value = fields.Char(string="Or Text", help="Used when there is no field, or it is empty.")
-    sample = fields.Char(string="Example for Meta", help="Meta reviews the template with these examples.")
-
-    @api.constrains("field_path")
-    def _check_field_path(self):
-        for variable in self.filtered("field_path"):
-            model = self.env[variable.template_id.res_model]
-            for name in variable.field_path.split("."):
-                field = model._fields.get(name)
-                if not field:
-                    raise ValidationError(self.env._("%(model)s has no field %(field)s.", model=model._description, field=name))
-                model = self.env[field.comodel_name] if field.relational else model
-
-    def _cx_value(self, record):
-        """The variable's text for ``record``: names for relations, amounts
-        with their currency, dates as dates."""
-        value, owner, field = record, record, None
-        for name in (self.field_path or "").split(".") if self.field_path else []:
-            owner, field = value, value._fields[name] if value else None
-            value = value[name] if value else value
-        if isinstance(value, models.BaseModel):
-            value = value.display_name if value and value != record else ""
-        elif field is not None and field.type == "monetary" and owner:
-            currency = owner[field.get_currency_field(owner)] if field.get_currency_field(owner) else None
-            value = format_amount(self.env, value, currency) if currency else value
-        elif isinstance(value, datetime.datetime):
-            value = fields.Datetime.to_string(value)[:16]
-        elif isinstance(value, datetime.date):
-            value = fields.Date.to_string(value)
-        text = str(value) if value not in (None, False, "") and self.field_path else ""
-        return text or self.fixed_value or "-"
-
-
-class CxWhatsappTemplateButton(models.Model):
-    _name = "cx.whatsapp.template.button"
-    _description = "WhatsApp Template Button"
-    _order = "sequence, id"
-
-    template_id = fields.Many2one("cx.whatsapp.template", required=True, ondelete="cascade", index=True)
-    sequence = fields.Integer(default=10)
-    kind = fields.Selection([("QUICK_REPLY", "Quick reply"), ("URL", "Link"), ("PHONE_NUMBER", "Call")],
-                            string="Type", required=True, default="QUICK_REPLY")
-    text = fields.Char(required=True)
-    url = fields.Char(string="URL")
-    phone_number = fields.Char()
-
-    def _cx_meta(self):
-        self.ensure_one()
-        button = {"type": self.kind, "text": self.text}
-        if self.kind == "URL":
-            button["url"] = self.url
-        elif self.kind == "PHONE_NUMBER":
-            button["phone_number"] = self.phone_number
-        return button
