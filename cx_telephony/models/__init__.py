@@ -1,1 +1,1 @@
-from . import crm_lead, cx_call, cx_call_listen, cx_pbx, cx_pbx_queue, cx_ticket, res_partner, res_users
+from . import crm_lead, cx_call, cx_call_listen, cx_pbx, cx_pbx_queue, cx_ticket, mail_activity, res_partner, res_users

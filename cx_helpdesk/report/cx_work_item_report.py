@@ -1,0 +1,183 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..models.cx_constants import TICKET_CHANNELS
+
+# the columns every part selects, in this order (a UNION ALL matches them by position)
+WORK_COLUMNS = (
+    "id", "res_model", "res_id", "item_type", "channel", "name", "partner_id", "team_id", "user_id", "company_id",
+    "deadline", "state",
+)
+# an item's id is its record's id times this plus its part's slot: unique across parts
+WORK_ID_FACTOR = 16
+WORK_SLOT_TICKET = 1
+WORK_BUS_CHANNEL = "cx_helpdesk/work"
+
+
+class CxWorkItem(models.Model):
+    """"My work": everything waiting for an agent across channels, one row an
+    item, ordered by the deadline that comes first.
+
+    Each channel adds its part through ``_cx_work_parts()`` (a list of SQL
+    SELECTs built with ``_cx_work_part()``): cx_helpdesk the open tickets,
+    cx_whatsapp the conversations awaiting an answer, cx_telephony the
+    callbacks due. A part must be a plain SELECT over its table (no ORDER BY,
+    no LIMIT, no GROUP BY): PostgreSQL then flattens the union, pushes the
+    record rules and filters into every part and merges the parts in deadline
+    order from one index each (a partial index on the part's condition and
+    its deadline), so the first page reads a page's worth of rows, whatever
+    the size of the tables. A part whose deadline has no index ordered like it
+    makes every first page sort all its open rows."""
+
+    _name = "cx.work.item"
+    _description = "Work Item"
+    _auto = False
+    _order = "deadline, id"
+    _rec_name = "name"
+    # flushed before the union is read (each channel adds its own)
+    _depends = {
+        "cx.ticket": ["active", "is_closed", "number", "name", "channel", "partner_id", "team_id", "user_id",
+                      "company_id", "sla_deadline", "sla_status"],
+    }
+
+    res_model = fields.Char(string="Document Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Document", model_field="res_model", readonly=True)
+    item_type = fields.Selection(
+        [("ticket", "Ticket"), ("conversation", "Conversation"), ("callback", "Callback")],
+        string="Kind", readonly=True,
+    )
+    channel = fields.Selection(TICKET_CHANNELS, readonly=True)
+    name = fields.Char(string="Summary", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    team_id = fields.Many2one("cx.team", string="Team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    deadline = fields.Datetime(readonly=True, help="The SLA deadline that comes first, the end of the customer's "
+                               "24-hour WhatsApp window, or the day a callback is due.")
+    state = fields.Selection(
+        [("none", "No SLA"), ("running", "On Track"), ("paused", "Paused"), ("at_risk", "At Risk"),
+         ("breached", "Breached"), ("met", "Met"), ("unanswered", "Closed Unanswered"),
+         ("awaiting", "Awaiting Answer"), ("to_call", "To Call Back")],
+        readonly=True,
+    )
+    time_left = fields.Char(compute="_compute_time_left")
+    is_overdue = fields.Boolean(string="Overdue", compute="_compute_time_left", search="_search_is_overdue")
+
+    @property
+    def _table_query(self):
+        return SQL(" UNION ALL ").join(SQL("(%s)", part) for part in self._cx_work_parts())
+
+    @api.depends("deadline")  # and the time: not stored, computed when read
+    def _compute_time_left(self):
+        now = fields.Datetime.now()
+        for item in self:
+            if not item.deadline:
+                item.time_left = False
+                item.is_overdue = False
+                continue
+            seconds = (item.deadline - now).total_seconds()
+            item.is_overdue = seconds < 0
+            minutes = int(abs(seconds) // 60)
+            days, rest = divmod(minutes, 24 * 60)
+            hours, minutes = divmod(rest, 60)
+            if days:
+                span = self.env._("%(days)s d %(hours)s h", days=days, hours=hours)
+            elif hours:
+                span = self.env._("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+            else:
+                span = self.env._("%s min", minutes)
+            item.time_left = self.env._("%s overdue", span) if seconds < 0 else span
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue items."))
+        now = fields.Datetime.now()
+        if (operator == "=") == value:
+            return [("deadline", "<", now)]
+        return ["|", ("deadline", "=", False), ("deadline", ">=", now)]
+
+    # ------------------------------------------------------------
+    # PARTS: each channel's items (hook methods)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_work_part(self, slot, key, columns, from_clause, where):
+        """One part of the union: ``columns`` maps each name of
+        ``WORK_COLUMNS`` but ``id`` to its SQL; the item's id is ``key`` (the
+        id of the part's row) times WORK_ID_FACTOR plus ``slot``, unique
+        across parts (an index on that expression finds an item again)."""
+        if set(columns) != set(WORK_COLUMNS) - {"id"}:
+            raise ValueError(f"a work part selects exactly {WORK_COLUMNS[1:]}, not {sorted(columns)}")
+        values = dict(columns, id=SQL("%s * %s + %s", key, WORK_ID_FACTOR, slot))
+        return SQL(
+            "SELECT %s FROM %s WHERE %s",
+            SQL(", ").join(SQL("%s AS %s", values[name], SQL.identifier(name)) for name in WORK_COLUMNS),
+            from_clause,
+            where,
+        )
+
+    @api.model
+    def _cx_work_parts(self):
+        """The parts of the union; a channel appends its own to ``super()``'s.
+        The ticket part: open tickets, due by their earliest running SLA
+        clock (no SLA last)."""
+        return [self._cx_work_part(
+            WORK_SLOT_TICKET,
+            SQL("t.id"),
+            {
+                "res_model": SQL("'cx.ticket'::varchar"),
+                "res_id": SQL("t.id"),
+                "item_type": SQL("'ticket'::varchar"),
+                "channel": SQL("t.channel"),
+                "name": SQL("CASE WHEN t.number IS NULL OR t.number = '/' THEN t.name ELSE t.number || ' ' || t.name END"),
+                "partner_id": SQL("t.partner_id"),
+                "team_id": SQL("t.team_id"),
+                "user_id": SQL("t.user_id"),
+                "company_id": SQL("t.company_id"),
+                "deadline": SQL("t.sla_deadline"),
+                "state": SQL("t.sla_status"),
+            },
+            SQL("cx_ticket t"),
+            # written as the ticket's partial indexes are (see cx.ticket)
+            SQL("t.active IS TRUE AND t.is_closed IS NOT TRUE"),
+        )]
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_action_my_work(self):
+        """The "My work" window: one list for an agent, grouped by team for
+        a supervisor."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("cx_helpdesk.cx_work_item_action")
+        if self.env.user.has_group("cx_helpdesk.group_cx_supervisor"):
+            action["context"] = {"search_default_groupby_team": 1}
+        return action
+
+    def action_open(self):
+        """The ticket, conversation or call behind the item."""
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id)
+        record.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS: live updates
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_work_notify(self, users, teams, res_model, res_ids):
+        """Tell the agents concerned that their "My work" changed: ``users``
+        and the members and leaders of ``teams`` (one bus message each,
+        whatever the number of records). Open "My work" views reload."""
+        recipients = (users | teams.sudo().member_ids | teams.sudo().leader_id).filtered(lambda u: not u.share)
+        if recipients:
+            recipients._bus_send(WORK_BUS_CHANNEL, {"res_model": res_model, "res_ids": list(res_ids)})
