@@ -8,4 +8,5 @@ from . import (
     test_i18n,
     test_screen_pop,
     test_security,
+    test_work_item,
 )

@@ -7,4 +7,5 @@ from . import (
     test_templates,
     test_webhook,
     test_webhook_tools,
+    test_work_item,
 )
