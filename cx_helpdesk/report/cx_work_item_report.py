@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -63,6 +64,13 @@ class CxWorkItem(models.Model):
     )
     time_left = fields.Char(compute="_compute_time_left")
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_time_left", search="_search_is_overdue")
+    # the record rules' scopes, as plain conditions on the columns (team ids
+    # read when searching): a join to the teams would keep PostgreSQL from
+    # merging the parts in deadline order
+    is_my_work = fields.Boolean(
+        string="Mine or My Teams' Unassigned", compute="_compute_is_my_work", search="_search_is_my_work")
+    is_my_teams_work = fields.Boolean(
+        string="Mine or My Teams'", compute="_compute_is_my_work", search="_search_is_my_teams_work")
 
     @property
     def _table_query(self):
@@ -96,6 +104,31 @@ class CxWorkItem(models.Model):
         if (operator == "=") == value:
             return [("deadline", "<", now)]
         return ["|", ("deadline", "=", False), ("deadline", ">=", now)]
+
+    def _compute_is_my_work(self):
+        user = self.env.user
+        member_of = self.env["cx.team"].sudo().search([("member_ids", "in", user.ids)])
+        led = self.env["cx.team"].sudo().search([("leader_id", "=", user.id)])
+        for item in self:
+            mine = item.user_id == user
+            item.is_my_work = mine or (not item.user_id and item.team_id in member_of)
+            item.is_my_teams_work = mine or item.team_id in (member_of | led)
+
+    def _my_work_domain(self, operator, value, teams):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the work scope."))
+        domain = Domain("user_id", "=", self.env.uid) | teams
+        return domain if (operator == "=") == value else ~domain
+
+    def _search_is_my_work(self, operator, value):
+        teams = self.env["cx.team"].sudo().with_context(active_test=False).search(
+            [("member_ids", "in", [self.env.uid])]).ids
+        return self._my_work_domain(operator, value, Domain("user_id", "=", False) & Domain("team_id", "in", teams))
+
+    def _search_is_my_teams_work(self, operator, value):
+        teams = self.env["cx.team"].sudo().with_context(active_test=False).search(
+            ["|", ("member_ids", "in", [self.env.uid]), ("leader_id", "=", self.env.uid)]).ids
+        return self._my_work_domain(operator, value, Domain("team_id", "in", teams))
 
     # ------------------------------------------------------------
     # PARTS: each channel's items (hook methods)

@@ -5,6 +5,7 @@ from . import (
     test_security,
     test_sending,
     test_templates,
+    test_ui,
     test_webhook,
     test_webhook_tools,
     test_work_item,

@@ -35,14 +35,16 @@ function useWorkItems() {
     bus.start();
     onWillUnmount(() => bus.unsubscribe(WORK_BUS_CHANNEL, reload));
     // an item opens the ticket, conversation or call it stands for
-    return (record) =>
-        action.doAction({
+    return (record) => {
+        const resId = record.data.res_id; // a many2one_reference: {resId, displayName}
+        return action.doAction({
             type: "ir.actions.act_window",
             res_model: record.data.res_model,
-            res_id: record.data.res_id,
+            res_id: typeof resId === "object" ? resId.resId : resId,
             views: [[false, "form"]],
             target: "current",
         });
+    };
 }
 
 export class WorkListController extends ListController {
