@@ -178,7 +178,8 @@ def main(env, which=("agent", "supervisor")):
 
     def first_page(model=Item, **kwargs):
         model.env.invalidate_all()
-        return model.web_search_read([], SPEC, limit=80, **kwargs)
+        # as the web client asks for it: a page of 80, counted up to 10,001
+        return model.web_search_read([], SPEC, limit=80, count_limit=10001, **kwargs)
 
     page = first_page()
     print(f"agent {agent.login}: {page['length']:,} items waiting, first page of {len(page['records'])}", flush=True)
@@ -201,8 +202,9 @@ def main(env, which=("agent", "supervisor")):
                                              unfold_read_specification=SPEC, unfold_read_default_limit=80)
 
         p50, p99 = percentiles(by_team, runs=10)
-        bench_helpdesk.report("My work, supervisor, by team, first page (p50)", p50, budget=0.15)
-        bench_helpdesk.report("My work, supervisor, by team, first page (p99)", p99, budget=0.15)
+        # no budget in the issue: the team counts read every waiting item of the teams
+        bench_helpdesk.report("My work, supervisor, by team: counts + first pages (p50)", p50)
+        bench_helpdesk.report("My work, supervisor, by team: counts + first pages (p99)", p99)
     env.cr.rollback()
     print("\nsummary")
     print("\n".join(bench_helpdesk.RESULTS))

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
-from odoo.fields import Domain
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..models.cx_constants import TICKET_CHANNELS
@@ -23,13 +23,13 @@ class CxWorkItem(models.Model):
     Each channel adds its part through ``_cx_work_parts()`` (a list of SQL
     SELECTs built with ``_cx_work_part()``): cx_helpdesk the open tickets,
     cx_whatsapp the conversations awaiting an answer, cx_telephony the
-    callbacks due. A part must be a plain SELECT over its table (no ORDER BY,
-    no LIMIT, no GROUP BY): PostgreSQL then flattens the union, pushes the
-    record rules and filters into every part and merges the parts in deadline
-    order from one index each (a partial index on the part's condition and
-    its deadline), so the first page reads a page's worth of rows, whatever
-    the size of the tables. A part whose deadline has no index ordered like it
-    makes every first page sort all its open rows."""
+    callbacks due. A part is a plain SELECT over one table, without WHERE or
+    join (its condition is its ``waiting`` column): PostgreSQL then flattens
+    the union, pushes the record rules and filters into every part and merges
+    the parts in deadline order from one index each (a partial index on the
+    part's condition and its deadline), so the first page reads a page's
+    worth of rows, whatever the size of the tables. A part whose deadline has
+    no index ordered like it makes every first page sort all its open rows."""
 
     _name = "cx.work.item"
     _description = "Work Item"
@@ -74,7 +74,8 @@ class CxWorkItem(models.Model):
 
     @property
     def _table_query(self):
-        return SQL(" UNION ALL ").join(SQL("(%s)", part) for part in self._cx_work_parts())
+        union = SQL(" UNION ALL ").join(SQL("(%s)", part) for part in self._cx_work_parts())
+        return SQL("SELECT * FROM (%s) AS parts WHERE parts.waiting", union)
 
     @api.depends("deadline")  # and the time: not stored, computed when read
     def _compute_time_left(self):
@@ -135,24 +136,33 @@ class CxWorkItem(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cx_work_part(self, slot, key, columns, from_clause, where):
+    def _cx_work_part(self, slot, key, columns, table, waiting):
         """One part of the union: ``columns`` maps each name of
-        ``WORK_COLUMNS`` but ``id`` to its SQL; the item's id is ``key`` (the
-        id of the part's row) times WORK_ID_FACTOR plus ``slot``, unique
-        across parts (an index on that expression finds an item again)."""
+        ``WORK_COLUMNS`` but ``id`` to its SQL over ``table`` (one table and
+        its alias, e.g. ``cx_ticket t``; other tables through scalar
+        subqueries); ``waiting`` is the condition of the rows that are items.
+        The item's id is ``key`` (the id of the part's row) times
+        WORK_ID_FACTOR plus ``slot``, unique across parts (an index on that
+        expression finds an item again).
+
+        The part has no WHERE and no join on purpose: PostgreSQL merges only
+        such parts into the outer query, where ``waiting``, the record rules
+        and the filters become each part's own conditions (matching its
+        partial indexes) and the parts are read in deadline order. The
+        columns must have the same types in every part (cast literals)."""
         if set(columns) != set(WORK_COLUMNS) - {"id"}:
             raise ValueError(f"a work part selects exactly {WORK_COLUMNS[1:]}, not {sorted(columns)}")
-        values = dict(columns, id=SQL("%s * %s + %s", key, WORK_ID_FACTOR, slot))
+        values = dict(columns, id=SQL("%s * %s + %s", key, WORK_ID_FACTOR, slot), waiting=SQL("(%s)", waiting))
         return SQL(
-            "SELECT %s FROM %s WHERE %s",
-            SQL(", ").join(SQL("%s AS %s", values[name], SQL.identifier(name)) for name in WORK_COLUMNS),
-            from_clause,
-            where,
+            "SELECT %s FROM %s",
+            SQL(", ").join(SQL("%s AS %s", values[name], SQL.identifier(name)) for name in (*WORK_COLUMNS, "waiting")),
+            table,
         )
 
     @api.model
     def _cx_work_parts(self):
-        """The parts of the union; a channel appends its own to ``super()``'s.
+        """The parts of the union (``_cx_work_part``); a channel appends its
+        own to ``super()``'s.
         The ticket part: open tickets, due by their earliest running SLA
         clock (no SLA last)."""
         return [self._cx_work_part(
@@ -163,7 +173,7 @@ class CxWorkItem(models.Model):
                 "res_id": SQL("t.id"),
                 "item_type": SQL("'ticket'::varchar"),
                 "channel": SQL("t.channel"),
-                "name": SQL("CASE WHEN t.number IS NULL OR t.number = '/' THEN t.name ELSE t.number || ' ' || t.name END"),
+                "name": SQL("(CASE WHEN t.number IS NULL OR t.number = '/' THEN t.name ELSE t.number || ' ' || t.name END)::varchar"),
                 "partner_id": SQL("t.partner_id"),
                 "team_id": SQL("t.team_id"),
                 "user_id": SQL("t.user_id"),

@@ -7,8 +7,8 @@ WORK_SLOT_CALLBACK = 3
 class CxWorkItem(models.Model):
     _inherit = "cx.work.item"
     _depends = {
-        "mail.activity": ["res_model", "res_id", "active", "summary", "user_id", "date_deadline"],
-        "cx.call": ["customer_number", "partner_id", "team_id", "company_id"],
+        "mail.activity": ["res_model", "res_id", "res_name", "active", "summary", "user_id", "date_deadline"],
+        "cx.call": ["partner_id", "team_id", "company_id"],
     }
 
     @api.model
@@ -24,15 +24,15 @@ class CxWorkItem(models.Model):
                 "res_id": SQL("a.res_id"),
                 "item_type": SQL("'callback'::varchar"),
                 "channel": SQL("'phone'::varchar"),
-                "name": SQL("COALESCE(a.summary, k.customer_number)"),
-                "partner_id": SQL("k.partner_id"),
-                "team_id": SQL("k.team_id"),
+                "name": SQL("COALESCE(a.summary, a.res_name)::varchar"),
+                "partner_id": SQL("(SELECT k.partner_id FROM cx_call k WHERE k.id = a.res_id)"),
+                "team_id": SQL("(SELECT k.team_id FROM cx_call k WHERE k.id = a.res_id)"),
                 "user_id": SQL("a.user_id"),
-                "company_id": SQL("k.company_id"),
+                "company_id": SQL("(SELECT k.company_id FROM cx_call k WHERE k.id = a.res_id)"),
                 # the activity's index is on this very expression (see mail.activity)
                 "deadline": SQL("((a.date_deadline + 1)::timestamp)"),
                 "state": SQL("'to_call'::varchar"),
             },
-            SQL("mail_activity a JOIN cx_call k ON k.id = a.res_id"),
+            SQL("mail_activity a"),
             SQL("a.res_model = 'cx.call' AND a.active IS TRUE"),
         )]

@@ -36,7 +36,7 @@ class TestMyWorkTour(HttpCase, CxWhatsappCommon):
                 # the test cursor: served after the request that read the list
                 with self.registry.cursor() as cr:
                     self._receive("Is my order shipped?", env=api.Environment(cr, SUPERUSER_ID, {}))
-            except Exception as error:  # noqa: BLE001 -- reported by the test below
+            except Exception as error:  # reported by the test below
                 failures.append(error)
 
         customer = threading.Thread(target=customer_writes, daemon=True)
