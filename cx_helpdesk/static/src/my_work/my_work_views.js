@@ -1,4 +1,4 @@
-import { onWillUnmount, useComponent } from "@odoo/owl";
+import { onWillUnmount, status, useComponent } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { kanbanView } from "@web/views/kanban/kanban_view";
@@ -20,16 +20,21 @@ function useWorkItems() {
     const action = useService("action");
     let pending = null;
     const reload = () => {
-        if (pending) {
+        if (pending || status(component) === "destroyed") {
             return;
         }
-        pending = Promise.resolve().then(async () => {
+        pending = (async () => {
             try {
                 await component.model.load();
+            } catch (error) {
+                // the user left the view while it reloaded: nothing to show
+                if (status(component) !== "destroyed") {
+                    throw error;
+                }
             } finally {
                 pending = null;
             }
-        });
+        })();
     };
     bus.subscribe(WORK_BUS_CHANNEL, reload);
     bus.start();
