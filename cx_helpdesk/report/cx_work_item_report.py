@@ -219,8 +219,23 @@ class CxWorkItem(models.Model):
     @api.model
     def _cx_work_notify(self, users, teams, res_model, res_ids):
         """Tell the agents concerned that their "My work" changed: ``users``
-        and the members and leaders of ``teams`` (one bus message each,
-        whatever the number of records). Open "My work" views reload."""
-        recipients = (users | teams.sudo().member_ids | teams.sudo().leader_id).filtered(lambda u: not u.share)
-        if recipients:
-            recipients._bus_send(WORK_BUS_CHANNEL, {"res_model": res_model, "res_ids": list(res_ids)})
+        and the members and leaders of ``teams``. Collected until the
+        transaction commits, then one bus message per user, whatever the
+        number of records changed (no query before that)."""
+        pending = self.env.cr.precommit.data.get("cx.work.notify")
+        if pending is None:
+            pending = self.env.cr.precommit.data["cx.work.notify"] = {"users": set(), "teams": set(), "models": set()}
+            self.env.cr.precommit.add(self._cx_work_send)
+        if res_ids:
+            pending["users"].update(users.ids)
+            pending["teams"].update(teams.ids)
+            pending["models"].add(res_model)
+
+    @api.model
+    def _cx_work_send(self):
+        pending = self.env.cr.precommit.data.pop("cx.work.notify", None)
+        if not pending or not pending["models"]:
+            return
+        teams = self.env["cx.team"].sudo().browse(pending["teams"])
+        users = self.env["res.users"].sudo().browse(pending["users"]) | teams.member_ids | teams.leader_id
+        users.filtered(lambda user: not user.share)._bus_send(WORK_BUS_CHANNEL, {"res_models": sorted(pending["models"])})
