@@ -1,8 +1,8 @@
 import { registry } from "@web/core/registry";
 
 // An agent keeps "My work" open; a customer writes on WhatsApp to the
-// agent's team: the conversation appears in the list without a reload, and
-// opens in one click.
+// agent's team: the conversation appears in the list without a reload, shows
+// as a card too, and opens in one click.
 registry.category("web_tour.tours").add("cx_whatsapp_my_work_tour", {
     steps: () => [
         {
@@ -14,7 +14,16 @@ registry.category("web_tour.tours").add("cx_whatsapp_my_work_tour", {
             content: "the customer's WhatsApp message arrives, live",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains(Khalid) td[name=name]",
+            trigger: ".o_switch_view.o_kanban",
+            content: "the same as cards",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_view .o_kanban_record:contains(Khalid):contains(WhatsApp)",
+            content: "the conversation's card, with its channel",
+        },
+        {
+            trigger: ".o_kanban_view .o_kanban_record:contains(Khalid) .fw-bold",
             content: "open the conversation",
             run: "click",
         },
