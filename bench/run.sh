@@ -5,6 +5,7 @@
 #   bash bench/run.sh helpdesk [create] [million]
 #   bash bench/run.sh telephony [lookup] [ingestion] [screen_pop]
 #   bash bench/run.sh whatsapp
+#   bash bench/run.sh mywork [agent] [supervisor]
 source "$(dirname "$0")/../scripts/lib.sh"
 cx_setup
 db="${CX_BENCH_DB:-cx_bench}"
@@ -16,7 +17,7 @@ else
     cx_odoo -d "$db" -i "$(cx_addons)" -u "$(cx_addons)" --stop-after-init --logfile="$CX_VAR/log/install-$db.log"
 fi
 # a maintained database: statistics fresh, no bloat left by earlier runs
-cx_psql -d "$db" -qc "VACUUM ANALYZE cx_ticket, cx_ticket_sla, mail_followers, mail_message, mail_tracking_value" 2>/dev/null || true
+cx_psql -d "$db" -qc "VACUUM ANALYZE cx_ticket, cx_ticket_sla, mail_followers, mail_message, mail_tracking_value, cx_whatsapp_conversation, cx_call, mail_activity" 2>/dev/null || true
 run_suite() {
     local suite="$1"; shift
     cx_odoo shell -d "$db" --log-level=warn --no-http <<PY
@@ -55,8 +56,8 @@ PY
         "dbname=$db host=$CX_DB_HOST port=$CX_DB_PORT user=$CX_DB_USER password=$CX_DB_PASSWORD"
 }
 case "${1:-all}" in
-    helpdesk|telephony) suite="$1"; shift; run_suite "$suite" "$@" ;;
+    helpdesk|telephony|mywork) suite="$1"; shift; run_suite "$suite" "$@" ;;
     whatsapp) run_whatsapp ;;
-    all) run_suite helpdesk; run_suite telephony; run_whatsapp ;;
-    *) die "usage: bench/run.sh [helpdesk|telephony|whatsapp] [parts...]" ;;
+    all) run_suite helpdesk; run_suite telephony; run_whatsapp; run_suite mywork ;;
+    *) die "usage: bench/run.sh [helpdesk|telephony|whatsapp|mywork] [parts...]" ;;
 esac

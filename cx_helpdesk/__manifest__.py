@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/cx_helpdesk_portal_templates.xml",
         "wizard/cx_ticket_escalate_views.xml",
+        "report/cx_work_item_views.xml",
         "views/cx_helpdesk_menus.xml",
     ],
     "demo": [
@@ -37,6 +38,7 @@
     "assets": {
         "web.assets_backend": [
             "cx_helpdesk/static/src/scss/cx_helpdesk.scss",
+            "cx_helpdesk/static/src/my_work/**/*",
         ],
         "web.assets_tests": [
             "cx_helpdesk/static/tests/tours/**/*",

@@ -13,6 +13,8 @@ from .cx_sla_policy import PolicyMatcher, TicketFacts
 
 # fields whose change can make other SLA policies apply
 SLA_MATCH_FIELDS = {"team_id", "priority", "type_id", "tag_ids", "channel", "partner_id", "company_id"}
+# fields whose change moves the ticket in or out of someone's "My work"
+WORK_FIELDS = {"user_id", "team_id", "stage_id", "active", "name", "partner_id"}
 
 
 class CxTicket(models.Model):
@@ -149,6 +151,11 @@ class CxTicket(models.Model):
         "(company_id, stage_id, sla_status) WHERE active IS TRUE AND is_closed IS NOT TRUE"
     )
     _team_stage_idx = models.Index("(team_id, stage_id) WHERE active IS TRUE")
+    # "My work" (cx.work.item): open tickets in deadline order, all or an
+    # agent's, and an item found again by its id
+    _work_deadline_idx = models.Index("(sla_deadline) WHERE active IS TRUE AND is_closed IS NOT TRUE")
+    _work_user_deadline_idx = models.Index("(user_id, sla_deadline) WHERE active IS TRUE AND is_closed IS NOT TRUE")
+    _work_item_idx = models.Index("((id * 16 + 1)) WHERE active IS TRUE AND is_closed IS NOT TRUE")
 
     @api.model
     def _lang_get(self):
@@ -263,6 +270,7 @@ class CxTicket(models.Model):
         # SLA lines are system data, whoever creates or changes the ticket
         tickets.sudo()._cx_sla_sync(now, fresh=True)
         tickets._cx_subscribe_customers(fresh=True)
+        self.env["cx.work.item"]._cx_work_notify(tickets.user_id, tickets.team_id, self._name, tickets.ids)
         return tickets
 
     def write(self, vals):
@@ -277,6 +285,8 @@ class CxTicket(models.Model):
             vals = dict(vals, partner_unverified=False)  # an agent chose the customer
         previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
         old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
+        # "My work" of the agents and teams before and after the change
+        work_before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
         result = super().write(vals)
         if "team_id" in vals and not vals.get("user_id"):
             moved = self.filtered(lambda t: t.team_id and t.user_id and t.user_id not in t.team_id.member_ids)
@@ -295,6 +305,9 @@ class CxTicket(models.Model):
             self.sudo()._cx_stage_changed(now, old_stages)
         if "partner_id" in vals:
             self._cx_subscribe_customers()
+        if work_before:
+            self.env["cx.work.item"]._cx_work_notify(
+                work_before[0] | self.user_id, work_before[1] | self.team_id, self._name, self.ids)
         return result
 
     def copy_data(self, default=None):

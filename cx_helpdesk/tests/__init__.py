@@ -13,4 +13,5 @@ from . import (
     test_sla_rules,
     test_ticket,
     test_ui,
+    test_work_item,
 )

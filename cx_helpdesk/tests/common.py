@@ -6,6 +6,7 @@ a day, no lunch break, so the arithmetic reads easily), a first-line team
 stages, and a customer.
 """
 
+import json
 from datetime import datetime
 
 from odoo.tests import TransactionCase, new_test_user
@@ -89,6 +90,22 @@ class CxHelpdeskCommon(TransactionCase):
         values.setdefault("team_id", self.team_l1.id)
         values.setdefault("partner_id", self.customer.id)
         return self.env["cx.ticket"].create(values)
+
+    def _work_notified(self, since=0):
+        """The users told on the bus that their "My work" changed (bus
+        messages after id ``since``)."""
+        self.env.cr.precommit.run()  # the bus records are created before the commit
+        partner_ids = set()
+        for notification in self.env["bus.bus"].sudo().search([("id", ">", since)]):
+            if json.loads(notification.message).get("type") == "cx_helpdesk/work":
+                _db, model, res_id = json.loads(notification.channel)[:3]
+                if model == "res.partner":
+                    partner_ids.add(res_id)
+        return self.env["res.users"].search([("partner_id", "in", list(partner_ids))])
+
+    def _bus_mark(self):
+        self.env.cr.precommit.run()
+        return self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id or 0
 
     def _sla(self, ticket, kind):
         """The current line of ``kind`` (lines of replaced policies stay on the ticket)."""

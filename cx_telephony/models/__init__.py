@@ -6,6 +6,7 @@ from . import (
     cx_pbx,
     cx_pbx_queue,
     cx_ticket,
+    mail_activity,
     res_partner,
     res_users,
 )

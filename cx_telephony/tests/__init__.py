@@ -13,4 +13,5 @@ from . import (
     test_presence_routing,
     test_screen_pop,
     test_security,
+    test_work_item,
 )

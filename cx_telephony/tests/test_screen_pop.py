@@ -81,6 +81,7 @@ class TestScreenPop(CxTelephonyCommon):
                 self._ticket(partner_id=caller.id, user_id=agents[index].id)
             elif index % 3 == 0:  # a colleague's ticket: not on the panel
                 self._ticket(partner_id=caller.id, user_id=self.agent_2.id)
+        self.env.cr.precommit.run()  # the tickets' own bus messages ("My work") go before the burst
 
         def signals(indexes):
             return [("agent_ringing", {"linkedid": f"many.{i}", "interface": f"PJSIP/3{i:03d}", "queue": "support",

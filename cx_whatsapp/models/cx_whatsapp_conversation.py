@@ -14,6 +14,8 @@ WINDOW = timedelta(hours=24)
 # a conversation answered and quiet for this long is idle: it no longer counts
 # toward its agent's limit, and the customer's next message starts it again
 IDLE_AFTER = timedelta(hours=1)
+# fields whose change moves the conversation in or out of someone's "My work"
+WORK_FIELDS = {"last_inbound_at", "last_message_at", "user_id", "team_id", "ticket_id", "partner_id"}
 # the customer's message types the chatter knows how to show
 KNOWN_TYPES = {
     "text", "image", "video", "audio", "document", "sticker", "location", "interactive", "button", "reaction",
@@ -83,6 +85,11 @@ class CxWhatsappConversation(models.Model):
                                    help="Once per closed period of the team: again after it was open.")
 
     _account_wa_id_unique = models.Constraint("UNIQUE(account_id, wa_id)", "One conversation per customer and number.")
+    # "My work" (cx.work.item): the conversations awaiting an answer in
+    # deadline order, all or an agent's, and an item found again by its id
+    _work_deadline_idx = models.Index("(window_expires_at) WHERE last_message_at <= last_inbound_at")
+    _work_user_deadline_idx = models.Index("(user_id, window_expires_at) WHERE last_message_at <= last_inbound_at")
+    _work_item_idx = models.Index("((id * 16 + 2)) WHERE last_message_at <= last_inbound_at")
 
     @api.depends("wa_id")
     def _compute_phone(self):
@@ -135,6 +142,16 @@ class CxWhatsappConversation(models.Model):
             date=fields.Datetime.to_string(self.window_expires_at)[:16],
             last=fields.Datetime.to_string(self.last_inbound_at)[:16],
         )
+
+    def write(self, vals):
+        # "My work" of the agents and teams before and after: a customer's
+        # message, an answer, an assignment
+        before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
+        result = super().write(vals)
+        if before:
+            self.env["cx.work.item"]._cx_work_notify(
+                before[0] | self.user_id, before[1] | self.team_id, self._name, self.ids)
+        return result
 
     # ------------------------------------------------------------
     # BUSINESS: inbound

@@ -8,6 +8,8 @@ from . import (
     test_sending,
     test_templates,
     test_ticket_sla,
+    test_ui,
     test_webhook,
     test_webhook_tools,
+    test_work_item,
 )

@@ -30,8 +30,11 @@ class CxWhatsappCommon(CxHelpdeskCommon):
         super().setUp()
         self.graph.requests.clear()
 
-    def _receive(self, text="Does it come in another color?", wa_id="966551112233", name="Khalid", at=None, **message):
-        """A customer's message as Meta's webhook brings it, processed."""
+    def _receive(self, text="Does it come in another color?", wa_id="966551112233", name="Khalid", at=None, env=None,
+                 **message):
+        """A customer's message as Meta's webhook brings it, processed (in
+        ``env``, by default the test's)."""
+        env = env or self.env
         type(self)._serial += 1
         payload = copy.deepcopy(TEXT)
         value = payload["entry"][0]["changes"][0]["value"]
@@ -42,6 +45,6 @@ class CxWhatsappCommon(CxHelpdeskCommon):
             del entry["text"]
         entry |= message
         value["messages"] = [entry]
-        self.env["cx.whatsapp.webhook"].sudo().create({"account_id": self.account.id, "payload": json.dumps(payload)})
-        self.env["cx.whatsapp.webhook"]._cron_process()
-        return self.env["cx.whatsapp.message"].sudo().search([("wamid", "=", entry["id"])])
+        env["cx.whatsapp.webhook"].sudo().create({"account_id": self.account.id, "payload": json.dumps(payload)})
+        env["cx.whatsapp.webhook"]._cron_process()
+        return env["cx.whatsapp.message"].sudo().search([("wamid", "=", entry["id"])])
