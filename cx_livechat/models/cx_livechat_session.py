@@ -3,6 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
+# fields whose change moves the chat in or out of someone's "My work"
+WORK_FIELDS = {"last_customer_message_at", "last_answer_at", "end_time", "user_id", "team_id", "ticket_id"}
+
 
 class CxLivechatSession(models.Model):
     """A website live chat (a ``discuss.channel`` of type livechat) as a
@@ -39,8 +42,36 @@ class CxLivechatSession(models.Model):
     livechat_channel_id = fields.Many2one(related="channel_id.livechat_channel_id", string="Live Chat Channel")
     subject = fields.Char(help="What the customer said the chat is about (a chatbot's question): the ticket's subject.")
     end_time = fields.Datetime(related="channel_id.livechat_end_dt", store=True)
+    last_customer_message_at = fields.Datetime(string="Customer's Last Message", readonly=True)
+    last_answer_at = fields.Datetime(
+        string="Answered On", readonly=True, help="The operator's answer to the customer's last message; empty while it awaits one.")
 
     _channel_unique = models.Constraint("UNIQUE(channel_id)", "A chat has one session.")
+    # "My work" (cx.work.item): the open chats awaiting an answer, the longest
+    # waiting first, all or an agent's, and an item found again by its id
+    _work_deadline_idx = models.Index(
+        "(last_customer_message_at) WHERE end_time IS NULL AND last_customer_message_at IS NOT NULL "
+        "AND last_answer_at IS NULL")
+    _work_user_deadline_idx = models.Index(
+        "(user_id, last_customer_message_at) WHERE end_time IS NULL AND last_customer_message_at IS NOT NULL "
+        "AND last_answer_at IS NULL")
+    _work_item_idx = models.Index(
+        "((id * 16 + 4)) WHERE end_time IS NULL AND last_customer_message_at IS NOT NULL "
+        "AND last_answer_at IS NULL")
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # "My work" of the agents and teams before and after: a customer's
+        # message, an answer, an assignment, the chat's end
+        before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
+        result = super().write(vals)
+        if before:
+            self.env["cx.work.item"]._cx_work_notify(
+                before[0] | self.user_id, before[1] | self.team_id, self._name, self.ids)
+        return result
 
     # ------------------------------------------------------------
     # CHANNEL CONTRACT (cx.channel.mixin)
@@ -125,10 +156,13 @@ class CxLivechatSession(models.Model):
             if not self.user_id and (user := member.partner_id.user_ids.filtered(lambda u: not u.share)[:1]):
                 self.user_id = user
             self._cx_current_ticket()
+            self.last_answer_at = at
             self._cx_answered(at)
         elif kind == "visitor":
+            values = {"last_customer_message_at": at, "last_answer_at": False}  # awaiting an answer again
             if not self.partner_id and member.partner_id:
-                self.partner_id = member.partner_id
+                values["partner_id"] = member.partner_id.id
+            self.write(values)
             if self.ticket_id and not self.ticket_id.is_closed:
                 self._cx_customer_wrote(at)
             elif not self._cx_bot_talking():

@@ -1,0 +1,1 @@
+from . import cx_work_item_report
