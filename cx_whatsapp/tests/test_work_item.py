@@ -13,6 +13,7 @@ class TestWorkItemWhatsapp(CxWhatsappCommon):
 
     def test_conversation_awaiting_an_answer_until_an_agent_answers(self):
         self.account.ticket_rule = "never"
+        self.team_l1.assignment_method = "manual"  # the conversation waits unassigned in the team
         mark = self._bus_mark()
         conversation = self._receive("Where is my order?", at=time.time() - 60).conversation_id
         self.assertFalse(conversation.ticket_id)
