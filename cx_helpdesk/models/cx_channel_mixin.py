@@ -64,6 +64,9 @@ class CxChannelMixin(models.AbstractModel):
     _description = "Customer Channel"
     # the ticket channel key of the records (TICKET_CHANNELS)
     _cx_channel = "other"
+    # the fields whose change moves a record in or out of someone's "My work"
+    # (cx.work.item), for a channel that has a part there
+    _cx_work_fields = frozenset()
 
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
     commercial_partner_id = fields.Many2one(
@@ -92,6 +95,20 @@ class CxChannelMixin(models.AbstractModel):
         if operator in ("!=", "not in"):
             return Domain.FALSE if self._cx_channel in values else Domain.TRUE
         raise UserError(self.env._("Unsupported search on the channel."))
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # "My work" of the agents and teams before and after: a customer's
+        # message, an answer, an assignment (told once, at the commit)
+        before = (self.user_id, self.team_id) if self._cx_work_fields & vals.keys() else None
+        result = super().write(vals)
+        if before:
+            self.env["cx.work.item"]._cx_work_notify(
+                before[0] | self.user_id, before[1] | self.team_id, self._name, self.ids)
+        return result
 
     # ------------------------------------------------------------
     # HOOKS: what a channel says about itself

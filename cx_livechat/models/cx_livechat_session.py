@@ -3,9 +3,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-# fields whose change moves the chat in or out of someone's "My work"
-WORK_FIELDS = {"last_customer_message_at", "last_answer_at", "end_time", "user_id", "team_id", "ticket_id"}
-
 
 class CxLivechatSession(models.Model):
     """A website live chat (a ``discuss.channel`` of type livechat) as a
@@ -35,6 +32,7 @@ class CxLivechatSession(models.Model):
     _inherit = ["cx.channel.mixin"]
     _order = "start_time desc, id desc"
     _cx_channel = "chat"
+    _cx_work_fields = frozenset({"last_customer_message_at", "last_answer_at", "user_id", "team_id", "ticket_id"})
 
     channel_id = fields.Many2one("discuss.channel", string="Chat", required=True, readonly=True,
                                  ondelete="cascade", index=True)
@@ -58,20 +56,6 @@ class CxLivechatSession(models.Model):
     _work_item_idx = models.Index(
         "((id * 16 + 4)) WHERE end_time IS NULL AND last_customer_message_at IS NOT NULL "
         "AND last_answer_at IS NULL")
-
-    # ------------------------------------------------------------
-    # ORM
-    # ------------------------------------------------------------
-
-    def write(self, vals):
-        # "My work" of the agents and teams before and after: a customer's
-        # message, an answer, an assignment, the chat's end
-        before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
-        result = super().write(vals)
-        if before:
-            self.env["cx.work.item"]._cx_work_notify(
-                before[0] | self.user_id, before[1] | self.team_id, self._name, self.ids)
-        return result
 
     # ------------------------------------------------------------
     # CHANNEL CONTRACT (cx.channel.mixin)

@@ -14,8 +14,6 @@ WINDOW = timedelta(hours=24)
 # a conversation answered and quiet for this long is idle: it no longer counts
 # toward its agent's limit, and the customer's next message starts it again
 IDLE_AFTER = timedelta(hours=1)
-# fields whose change moves the conversation in or out of someone's "My work"
-WORK_FIELDS = {"last_inbound_at", "last_message_at", "user_id", "team_id", "ticket_id", "partner_id"}
 # the customer's message types the chatter knows how to show
 KNOWN_TYPES = {
     "text", "image", "video", "audio", "document", "sticker", "location", "interactive", "button", "reaction",
@@ -37,6 +35,7 @@ class CxWhatsappConversation(models.Model):
     _inherit = ["mail.thread.phone", "mail.activity.mixin", "cx.channel.mixin"]
     _order = "last_message_at desc, id desc"
     _cx_channel = "whatsapp"
+    _cx_work_fields = frozenset({"last_inbound_at", "last_message_at", "user_id", "team_id", "ticket_id", "partner_id"})
     # a message answers another only when the agent says so (the chatter's
     # Reply): it becomes a WhatsApp reply quoting it
     _mail_flat_thread = False
@@ -142,16 +141,6 @@ class CxWhatsappConversation(models.Model):
             date=fields.Datetime.to_string(self.window_expires_at)[:16],
             last=fields.Datetime.to_string(self.last_inbound_at)[:16],
         )
-
-    def write(self, vals):
-        # "My work" of the agents and teams before and after: a customer's
-        # message, an answer, an assignment
-        before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
-        result = super().write(vals)
-        if before:
-            self.env["cx.work.item"]._cx_work_notify(
-                before[0] | self.user_id, before[1] | self.team_id, self._name, self.ids)
-        return result
 
     # ------------------------------------------------------------
     # BUSINESS: inbound
