@@ -315,6 +315,42 @@ class CxTicket(models.Model):
         return [dict(vals, name=self.env._("%s (copy)", ticket.name)) for ticket, vals in zip(self, vals_list, strict=True)]
 
     # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
+
+    def action_confirm_customer(self):
+        """The agent checked that the customer is who the form says."""
+        self.write({"partner_unverified": False})
+
+    def action_open_escalate(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Escalate Ticket"),
+            "res_model": "cx.ticket.escalate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_direction": "up"},
+        }
+
+    def action_open_deescalate(self):
+        action = self.action_open_escalate()
+        action["name"] = self.env._("Send Back to the Previous Tier")
+        action["context"] = dict(action["context"], default_direction="down")
+        return action
+
+    def action_close(self):
+        """Move the tickets to their team's first closing stage."""
+        for ticket in self:
+            stage = self.env["cx.team"]._cx_stage_for(ticket.team_id, closed=True)
+            if not stage:
+                raise UserError(self.env._("Team %s has no closing stage.", ticket.team_id.name))
+            ticket.stage_id = stage
+
+    # ------------------------------------------------------------
     # BUSINESS: numbering, followers, routing
     # ------------------------------------------------------------
 
@@ -722,42 +758,6 @@ class CxTicket(models.Model):
             text = self.env._("Reassigned from %(from)s to %(to)s.", **{"from": previous_team.name, "to": team.name})
         body = Markup("<p>%s</p><p>%s</p>") % (text, reason) if reason else Markup("<p>%s</p>") % text
         self.message_post(body=body, subtype_xmlid="cx_helpdesk.mt_ticket_escalated")
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_assign_to_me(self):
-        self.write({"user_id": self.env.uid})
-
-    def action_confirm_customer(self):
-        """The agent checked that the customer is who the form says."""
-        self.write({"partner_unverified": False})
-
-    def action_open_escalate(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Escalate Ticket"),
-            "res_model": "cx.ticket.escalate",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_ticket_id": self.id, "default_direction": "up"},
-        }
-
-    def action_open_deescalate(self):
-        action = self.action_open_escalate()
-        action["name"] = self.env._("Send Back to the Previous Tier")
-        action["context"] = dict(action["context"], default_direction="down")
-        return action
-
-    def action_close(self):
-        """Move the tickets to their team's first closing stage."""
-        for ticket in self:
-            stage = self.env["cx.team"]._cx_stage_for(ticket.team_id, closed=True)
-            if not stage:
-                raise UserError(self.env._("Team %s has no closing stage.", ticket.team_id.name))
-            ticket.stage_id = stage
 
     # ------------------------------------------------------------
     # MAIL

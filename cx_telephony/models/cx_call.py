@@ -131,6 +131,28 @@ class CxCall(models.Model):
         return result
 
     # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_show_caller_panel(self):
+        """Show the caller panel of this call again, on my screen."""
+        self.ensure_one()
+        self._cx_screen_pop(self.env.user, "reopened")
+        return True
+
+    def action_create_contact(self):
+        """A new contact with the caller's number; the call gets it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_phone": self.customer_e164 or self.customer_number, "cx_call_id": self.id},
+        }
+
+    # ------------------------------------------------------------
     # BUSINESS: ingestion from the AMI bridge
     # ------------------------------------------------------------
 
@@ -502,28 +524,6 @@ class CxCall(models.Model):
     def _cx_screen_pop(self, user, event):
         self.ensure_one()
         user._bus_send("cx_telephony/screen_pop", self.sudo()._cx_screen_pop_payload(event, user))
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_show_caller_panel(self):
-        """Show the caller panel of this call again, on my screen."""
-        self.ensure_one()
-        self._cx_screen_pop(self.env.user, "reopened")
-        return True
-
-    def action_create_contact(self):
-        """A new contact with the caller's number; the call gets it."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"default_phone": self.customer_e164 or self.customer_number, "cx_call_id": self.id},
-        }
 
     # ------------------------------------------------------------
     # CHANNEL CONTRACT (cx.channel.mixin): the actions are the mixin's

@@ -143,6 +143,35 @@ class CxWhatsappConversation(models.Model):
         )
 
     # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def _cx_referral_html(self):
+        self.ensure_one()
+        if not (self.referral_headline or self.referral_source_url or self.referral_source_id):
+            return Markup()
+        return Markup("<p>{}</p>").format(_referral_line(self.env, {
+            "headline": self.referral_headline, "source_url": self.referral_source_url,
+            "source_type": self.referral_source_type, "source_id": self.referral_source_id,
+            "ctwa_clid": self.referral_ctwa_clid}))
+
+    def action_mark_read(self):
+        """Tell the customer their last message was read (blue ticks)."""
+        for conversation in self.filtered(lambda c: c.last_inbound_wamid and not c.read_receipt_sent):
+            try:
+                conversation._cx_send_read_receipt()
+            except GraphError as error:
+                raise UserError(self.env._("Meta refused the read receipt: %s", error)) from error
+        return True
+
+    def _cx_send_read_receipt(self):
+        self.ensure_one()
+        account = self.account_id.sudo()
+        account._cx_graph_call("POST", f"{account.phone_number_id}/messages", {
+            "messaging_product": "whatsapp", "status": "read", "message_id": self.last_inbound_wamid})
+        self.sudo().read_receipt_sent = True
+
+    # ------------------------------------------------------------
     # BUSINESS: inbound
     # ------------------------------------------------------------
 
@@ -245,7 +274,7 @@ class CxWhatsappConversation(models.Model):
         return values
 
     # ------------------------------------------------------------
-    # Channel contract (cx.channel.mixin): the actions are the mixin's
+    # CHANNEL CONTRACT (cx.channel.mixin): the actions are the mixin's
     # ------------------------------------------------------------
 
     @api.model
@@ -337,7 +366,7 @@ class CxWhatsappConversation(models.Model):
         return messages
 
     # ------------------------------------------------------------
-    # Routing: conversations assigned to agents
+    # BUSINESS: routing, conversations assigned to agents
     # ------------------------------------------------------------
 
     def _cx_is_open(self, now):
@@ -398,7 +427,7 @@ class CxWhatsappConversation(models.Model):
                     tickets.sudo().with_context(mail_auto_subscribe_no_notify=True).write({"user_id": agent.id})
 
     # ------------------------------------------------------------
-    # Away message: outside the team's business hours
+    # BUSINESS: the away message, outside the team's business hours
     # ------------------------------------------------------------
 
     def _cx_send_away_messages(self):
@@ -552,35 +581,6 @@ class CxWhatsappConversation(models.Model):
         self._cx_answered(message.date or fields.Datetime.now())
         self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
         return queued
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def _cx_referral_html(self):
-        self.ensure_one()
-        if not (self.referral_headline or self.referral_source_url or self.referral_source_id):
-            return Markup()
-        return Markup("<p>{}</p>").format(_referral_line(self.env, {
-            "headline": self.referral_headline, "source_url": self.referral_source_url,
-            "source_type": self.referral_source_type, "source_id": self.referral_source_id,
-            "ctwa_clid": self.referral_ctwa_clid}))
-
-    def action_mark_read(self):
-        """Tell the customer their last message was read (blue ticks)."""
-        for conversation in self.filtered(lambda c: c.last_inbound_wamid and not c.read_receipt_sent):
-            try:
-                conversation._cx_send_read_receipt()
-            except GraphError as error:
-                raise UserError(self.env._("Meta refused the read receipt: %s", error)) from error
-        return True
-
-    def _cx_send_read_receipt(self):
-        self.ensure_one()
-        account = self.account_id.sudo()
-        account._cx_graph_call("POST", f"{account.phone_number_id}/messages", {
-            "messaging_product": "whatsapp", "status": "read", "message_id": self.last_inbound_wamid})
-        self.sudo().read_receipt_sent = True
 
 
 def _inbound_body(env, event, replied):

@@ -101,6 +101,74 @@ class CxWhatsappMessage(models.Model):
     _queue_idx = models.Index("(next_try_at, id) WHERE status = 'queued'")
 
     # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_retry(self):
+        """Send failed messages again (now)."""
+        failed = self.filtered(lambda m: m.direction == "outbound" and m.status == "failed")
+        if not failed:
+            raise UserError(self.env._("Only outbound messages that failed can be sent again."))
+        failed.sudo().write({"status": "queued", "next_try_at": False, "try_count": 0, "error_code": 0,
+                             "error_details": False})
+        self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
+        return True
+
+    def action_save_contacts(self):
+        """The vCards the customer shared, as contacts: each one found by
+        its phone or e-mail (linked, unchanged), else created; told in the
+        conversation. Open to whoever may answer the conversation."""
+        self.ensure_one()
+        if self.message_type != "contacts" or not (self.extra or {}).get("contacts"):
+            raise UserError(self.env._("This message carries no shared contact."))
+        if self.conversation_id:
+            self.conversation_id.check_access("write")
+        Partner = self.env["res.partner"]
+        # made from what the customer sent, not from what the agent types: an
+        # agent without the right to create contacts may still save the card
+        Creator = Partner if Partner.has_access("create") else Partner.sudo()
+        # a number without its country code is read as one of the sender's country
+        region = Partner._cx_number_region(self.wa_id)
+        cards = []
+        for card in self.extra["contacts"]:
+            numbers = [international_e164(phone["wa_id"]) if phone.get("wa_id") else Partner._cx_e164(phone.get("phone"), region)
+                       for phone in card.get("phones") or []]
+            emails = [email["email"].strip().lower() for email in card.get("emails") or [] if email.get("email")]
+            cards.append((card, [number for number in numbers if number], emails))
+        all_numbers = [number for _card, numbers, _emails in cards for number in numbers]
+        all_emails = [email for _card, _numbers, emails in cards for email in emails]
+        by_phone = Partner._cx_partners_by_phone(all_numbers) if all_numbers else {}
+        by_email = {}
+        if all_emails:
+            for partner in Partner.sudo().search_fetch([("email_normalized", "in", all_emails)], ["email_normalized"], order="id"):
+                by_email.setdefault(partner.email_normalized, partner)
+        linked, made = Partner, Partner
+        for card, numbers, emails in cards:
+            partner = next((by_phone[n] for n in numbers if n in by_phone), None) or next(
+                (by_email[e] for e in emails if e in by_email), None)
+            if partner:
+                linked |= partner
+                continue
+            values = {
+                "name": card.get("name") or (numbers[:1] or emails[:1] or [self.env._("Shared contact")])[0],
+                "phone": numbers[0] if numbers else ((card.get("phones") or [{}])[0].get("phone") or False),
+                "email": emails[0] if emails else False,
+                "company_name": card.get("company") or False,
+                "function": card.get("title") or False,
+            }
+            values.update(Partner.sudo()._cx_locale_values(numbers[0][1:] if numbers else None))
+            made |= Creator.create(values).with_env(self.env)
+        saved = linked | made
+        self.sudo().shared_partner_ids = [(6, 0, saved.ids)]
+        if self.conversation_id:
+            lines = [self.env._("Created the contact %s", partner.display_name) for partner in made]
+            lines += [self.env._("Linked the existing contact %s", partner.sudo().display_name) for partner in linked]
+            self.conversation_id.message_post(body=Markup("<br/>").join(lines), subtype_xmlid="mail.mt_note")
+        if len(saved) == 1 and saved.with_env(self.env).has_access("read"):
+            return saved.with_env(self.env)._get_records_action()
+        return True
+
+    # ------------------------------------------------------------
     # BUSINESS: inbound
     # ------------------------------------------------------------
 
@@ -462,74 +530,6 @@ class CxWhatsappMessage(models.Model):
             raise GraphError(f"{attachment.name} ({attachment.mimetype}) is not a type WhatsApp accepts", code=-1)
         graph = self.account_id.sudo()._cx_graph()
         return graph.upload(self.account_id.sudo().phone_number_id, attachment.name, attachment.raw, attachment.mimetype)
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_retry(self):
-        """Send failed messages again (now)."""
-        failed = self.filtered(lambda m: m.direction == "outbound" and m.status == "failed")
-        if not failed:
-            raise UserError(self.env._("Only outbound messages that failed can be sent again."))
-        failed.sudo().write({"status": "queued", "next_try_at": False, "try_count": 0, "error_code": 0,
-                             "error_details": False})
-        self.env.ref("cx_whatsapp.ir_cron_send_messages")._trigger()
-        return True
-
-    def action_save_contacts(self):
-        """The vCards the customer shared, as contacts: each one found by
-        its phone or e-mail (linked, unchanged), else created; told in the
-        conversation. Open to whoever may answer the conversation."""
-        self.ensure_one()
-        if self.message_type != "contacts" or not (self.extra or {}).get("contacts"):
-            raise UserError(self.env._("This message carries no shared contact."))
-        if self.conversation_id:
-            self.conversation_id.check_access("write")
-        Partner = self.env["res.partner"]
-        # made from what the customer sent, not from what the agent types: an
-        # agent without the right to create contacts may still save the card
-        Creator = Partner if Partner.has_access("create") else Partner.sudo()
-        # a number without its country code is read as one of the sender's country
-        region = Partner._cx_number_region(self.wa_id)
-        cards = []
-        for card in self.extra["contacts"]:
-            numbers = [international_e164(phone["wa_id"]) if phone.get("wa_id") else Partner._cx_e164(phone.get("phone"), region)
-                       for phone in card.get("phones") or []]
-            emails = [email["email"].strip().lower() for email in card.get("emails") or [] if email.get("email")]
-            cards.append((card, [number for number in numbers if number], emails))
-        all_numbers = [number for _card, numbers, _emails in cards for number in numbers]
-        all_emails = [email for _card, _numbers, emails in cards for email in emails]
-        by_phone = Partner._cx_partners_by_phone(all_numbers) if all_numbers else {}
-        by_email = {}
-        if all_emails:
-            for partner in Partner.sudo().search_fetch([("email_normalized", "in", all_emails)], ["email_normalized"], order="id"):
-                by_email.setdefault(partner.email_normalized, partner)
-        linked, made = Partner, Partner
-        for card, numbers, emails in cards:
-            partner = next((by_phone[n] for n in numbers if n in by_phone), None) or next(
-                (by_email[e] for e in emails if e in by_email), None)
-            if partner:
-                linked |= partner
-                continue
-            values = {
-                "name": card.get("name") or (numbers[:1] or emails[:1] or [self.env._("Shared contact")])[0],
-                "phone": numbers[0] if numbers else ((card.get("phones") or [{}])[0].get("phone") or False),
-                "email": emails[0] if emails else False,
-                "company_name": card.get("company") or False,
-                "function": card.get("title") or False,
-            }
-            values.update(Partner.sudo()._cx_locale_values(numbers[0][1:] if numbers else None))
-            made |= Creator.create(values).with_env(self.env)
-        saved = linked | made
-        self.sudo().shared_partner_ids = [(6, 0, saved.ids)]
-        if self.conversation_id:
-            lines = [self.env._("Created the contact %s", partner.display_name) for partner in made]
-            lines += [self.env._("Linked the existing contact %s", partner.sudo().display_name) for partner in linked]
-            self.conversation_id.message_post(body=Markup("<br/>").join(lines), subtype_xmlid="mail.mt_note")
-        if len(saved) == 1 and saved.with_env(self.env).has_access("read"):
-            return saved.with_env(self.env)._get_records_action()
-        return True
 
 
 def _error_text(error):
