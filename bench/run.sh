@@ -36,10 +36,14 @@ run_whatsapp() {
 account = env["cx.whatsapp.account"].search([("phone_number_id", "=", "bench")]) or env["cx.whatsapp.account"].create(
     {"name": "Bench", "display_phone_number": "15550783881", "phone_number_id": "bench", "app_secret": "$secret"})
 # a team of five agents working in Odoo (inbox notifications), round robin: each new customer opens a ticket
-team = env["cx.team"].search([("name", "=", "Bench WhatsApp team")]) or env["cx.team"].create({
-    "name": "Bench WhatsApp team", "assignment_method": "round_robin",
-    "member_ids": [(6, 0, env["res.users"].create([{"name": f"WhatsApp agent {i}", "login": f"wa_bench_{i}",
-        "notification_type": "inbox", "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)]} for i in range(5)]).ids)]})
+team = env["cx.team"].search([("name", "=", "Bench WhatsApp team")])
+if not team:
+    agents = env["res.users"].create([{"name": f"WhatsApp agent {i}", "login": f"wa_bench_{i}",
+        "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)]} for i in range(5)])
+    # once they are internal users (a new row is not yet: res_users_notification_type)
+    agents.notification_type = "inbox"
+    team = env["cx.team"].create({"name": "Bench WhatsApp team", "assignment_method": "round_robin",
+                                  "member_ids": [(6, 0, agents.ids)]})
 account.write({"team_id": team.id, "ticket_rule": "always"})
 env["cx.whatsapp.webhook"].search([("state", "=", "pending"), ("account_id", "=", account.id)]).unlink()
 env.cr.commit()

@@ -233,7 +233,10 @@ class CxChannelMixin(models.AbstractModel):
             elif record._cx_opens_ticket():
                 to_open |= record
         if to_open:
-            tickets = self.env["cx.ticket"].sudo().create(
+            # the system opens them (a webhook, the bridge): like its routing,
+            # no email per ticket to the agent it goes to, who sees it live in
+            # My Work
+            tickets = self.env["cx.ticket"].sudo().with_context(mail_auto_subscribe_no_notify=True).create(
                 [record._cx_ticket_values(record._cx_default_team()) for record in to_open])
             for record, ticket in zip(to_open, tickets, strict=True):
                 record._cx_link_ticket(ticket)

@@ -67,27 +67,28 @@ class TestPerformance(CxWhatsappCommon):
     @warmup
     def test_inbound_batch_50_messages_one_customer(self):
         deliveries = self._deliveries(self.wa_ids[:1] * 50)
-        with self.assertQueryCount(__system__=27):
+        # 27 when run alone, 29 after the other test modules of the addon
+        # (the ORM's caches as they leave them); never a query per message
+        with self.assertQueryCount(__system__=29):
             self.env["cx.whatsapp.webhook"]._cron_process()
         self.assertEqual(set(deliveries.mapped("state")), {"done"})
 
     @warmup
     def test_inbound_batch_1_new_customer(self):
         # a new customer: a contact, a conversation routed to an agent and
-        # its ticket (the account's rule is "always"), created in batch; but
-        # each new ticket is assigned to the conversation's agent, and mail
-        # tells an assigned agent of each record on its own (follower,
-        # message, notification: about 15 queries per new conversation; 79
-        # for one, 830 for fifty)
+        # its ticket (the account's rule is "always"), created in batch (no
+        # email per ticket to its agent); each new conversation's link to
+        # its ticket is still a write of its own (about 3 queries more per
+        # new conversation: 65 for one, 228 for fifty)
         deliveries = self._deliveries([f"9668{self._serial:08d}"])
-        with self.assertQueryCount(__system__=79):
+        with self.assertQueryCount(__system__=65):
             self.env["cx.whatsapp.webhook"]._cron_process()
         self.assertEqual(set(deliveries.mapped("state")), {"done"})
 
     @warmup
     def test_inbound_batch_50_new_customers(self):
         deliveries = self._deliveries([f"9667{self._serial:04d}{index:04d}" for index in range(50)])
-        with self.assertQueryCount(__system__=830):  # see test_inbound_batch_1_new_customer
+        with self.assertQueryCount(__system__=228):  # see test_inbound_batch_1_new_customer
             self.env["cx.whatsapp.webhook"]._cron_process()
         self.assertEqual(set(deliveries.mapped("state")), {"done"})
 
