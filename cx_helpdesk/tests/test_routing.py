@@ -156,93 +156,36 @@ class TestRoutingConcurrency(TransactionCase):
     need (creating users updates the default digest's subscribers when digest
     is installed, as crm installs it)."""
 
-    def test_parallel_round_robin_is_balanced(self):
+    def _in_parallel(self, login, team_values, agent_values, create_ticket, count=20):
+        """``count`` tickets created at once, each in a transaction of its own
+        (``create_ticket(env, team_id, index)``, committing), for a committed
+        team of 4 agents; ``{agent id or None: tickets}`` of the team, the
+        fixtures removed at the end."""
         registry = self.registry
         with registry.cursor() as cr:
             env = self.env(cr=cr)
-            agents = env["res.users"].create(
-                [
-                    {"name": f"Parallel agent {i}", "login": f"cx_parallel_{i}", "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)]}
-                    for i in range(4)
-                ]
-            )
-            team = env["cx.team"].create({"name": "Parallel team", "assignment_method": "round_robin", "member_ids": [(6, 0, agents.ids)]})
+            agents = env["res.users"].create([
+                {"name": f"Parallel agent {i}", "login": f"{login}_{i}",
+                 "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)], **agent_values}
+                for i in range(4)
+            ])
+            team = env["cx.team"].create({"name": f"Team {login}", "member_ids": [(6, 0, agents.ids)], **team_values})
             cr.commit()
             team_id, agent_ids = team.id, agents.ids
-
-        barrier = threading.Barrier(20)
+        barrier = threading.Barrier(count)
         errors = []
 
-        def create_ticket(index):
+        def run(index):
             try:
                 with registry.cursor() as cr:
                     env = self.env(cr=cr)
                     barrier.wait(timeout=30)
-                    env["cx.ticket"].create({"name": f"Parallel {index}", "team_id": team_id})
-                    cr.commit()
+                    create_ticket(env, team_id, index)
             except Exception as error:
                 errors.append(error)
 
         try:
-            threads = [threading.Thread(target=create_ticket, args=(i,)) for i in range(20)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
-            self.assertFalse(errors)
-            with registry.cursor() as cr:
-                cr.execute("SELECT user_id, count(*) FROM cx_ticket WHERE team_id = %s GROUP BY user_id", [team_id])
-                counts = dict(cr.fetchall())
-            self.assertEqual(counts, dict.fromkeys(agent_ids, 5))
-        finally:
-            with registry.cursor() as cr:
-                cr.execute("DELETE FROM cx_ticket WHERE team_id = %s", [team_id])
-                env = self.env(cr=cr)
-                env["cx.team"].browse(team_id).unlink()
-                env["res.users"].browse(agent_ids).unlink()
-                cr.commit()
-
-    def test_parallel_capacity_is_respected(self):
-        """20 tickets in parallel transactions for 4 agents who take 3 open
-        tickets each: 12 assigned, 3 per agent, 8 waiting. Each transaction
-        runs as Odoo runs a request: retried on a serialization failure."""
-        registry = self.registry
-        with registry.cursor() as cr:
-            env = self.env(cr=cr)
-            agents = env["res.users"].create(
-                [
-                    {
-                        "name": f"Capacity agent {i}",
-                        "login": f"cx_capacity_{i}",
-                        "group_ids": [(6, 0, env.ref("cx_helpdesk.group_cx_agent").ids)],
-                        "cx_ticket_capacity": 3,
-                    }
-                    for i in range(4)
-                ]
-            )
-            team = env["cx.team"].create({"name": "Capacity team", "assignment_method": "load", "member_ids": [(6, 0, agents.ids)]})
-            cr.commit()
-            team_id, agent_ids = team.id, agents.ids
-
-        barrier = threading.Barrier(20)
-        errors = []
-
-        def create_ticket(index):
-            try:
-                with registry.cursor() as cr:
-                    env = self.env(cr=cr)
-                    barrier.wait(timeout=30)
-
-                    def create():
-                        env["cx.ticket"].create({"name": f"Capacity {index}", "team_id": team_id})
-                        env.cr.commit()
-
-                    retrying(create, env)
-            except Exception as error:
-                errors.append(error)
-
-        try:
-            threads = [threading.Thread(target=create_ticket, args=(i,)) for i in range(20)]
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -250,8 +193,7 @@ class TestRoutingConcurrency(TransactionCase):
             self.assertFalse(errors)
             with registry.cursor() as cr:
                 cr.execute("SELECT user_id, count(*) FROM cx_ticket WHERE team_id = %s GROUP BY user_id", [team_id])
-                counts = dict(cr.fetchall())
-            self.assertEqual(counts, {**dict.fromkeys(agent_ids, 3), None: 8})
+                return agent_ids, dict(cr.fetchall())
         finally:
             with registry.cursor() as cr:
                 cr.execute("DELETE FROM cx_ticket WHERE team_id = %s", [team_id])
@@ -259,3 +201,26 @@ class TestRoutingConcurrency(TransactionCase):
                 env["cx.team"].browse(team_id).unlink()
                 env["res.users"].browse(agent_ids).unlink()
                 cr.commit()
+
+    def test_parallel_round_robin_is_balanced(self):
+        def create_ticket(env, team_id, index):
+            env["cx.ticket"].create({"name": f"Parallel {index}", "team_id": team_id})
+            env.cr.commit()
+
+        agent_ids, counts = self._in_parallel("cx_parallel", {"assignment_method": "round_robin"}, {}, create_ticket)
+        self.assertEqual(counts, dict.fromkeys(agent_ids, 5))
+
+    def test_parallel_capacity_is_respected(self):
+        """20 tickets in parallel transactions for 4 agents who take 3 open
+        tickets each: 12 assigned, 3 per agent, 8 waiting. Each transaction
+        runs as Odoo runs a request: retried on a serialization failure."""
+        def create_ticket(env, team_id, index):
+            def create():
+                env["cx.ticket"].create({"name": f"Capacity {index}", "team_id": team_id})
+                env.cr.commit()
+
+            retrying(create, env)
+
+        agent_ids, counts = self._in_parallel(
+            "cx_capacity", {"assignment_method": "load"}, {"cx_ticket_capacity": 3}, create_ticket)
+        self.assertEqual(counts, {**dict.fromkeys(agent_ids, 3), None: 8})
