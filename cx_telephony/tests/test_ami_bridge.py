@@ -86,12 +86,7 @@ class BridgeHarness:
         self.thread.join(10)
 
     def wait_for(self, condition, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            time.sleep(0.02)
-        raise AssertionError("condition not met in time")
+        return wait_for(condition, timeout)
 
 
 class TestAmiBridge(unittest.TestCase):
