@@ -9,7 +9,7 @@
     "author": "CX Suite contributors",
     "website": "https://github.com/cx-suite/cx-suite",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "rating", "resource", "phone_validation"],
+    "depends": ["mail", "portal", "rating", "resource", "phone_validation", "crm", "sale_management", "account"],
     "data": [
         "security/cx_helpdesk_groups.xml",
         "security/ir.model.access.csv",
