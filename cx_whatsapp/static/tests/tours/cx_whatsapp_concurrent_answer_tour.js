@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("cx_whatsapp_concurrent_answer_tour", {
         },
         {
             trigger: ".o-mail-Composer-send:enabled",
-            content: "meanwhile Agent One answers (the test posts it on this call)",
+            content: "meanwhile Agent One answers (the test posts it on this call), then send",
             async run() {
                 const id = Number(window.location.pathname.split("/").pop());
                 await fetch("/web/dataset/call_kw/cx.whatsapp.conversation/action_mark_read", {
@@ -36,11 +36,11 @@ registry.category("web_tour.tours").add("cx_whatsapp_concurrent_answer_tour", {
                         },
                     }),
                 });
+                // send at once, in the same task: the other answer, pushed by
+                // the bus a moment later, must not reach the chatter first
+                // (the agent would then have seen it, and nothing is refused)
+                document.querySelector(".o-mail-Composer-send").click();
             },
-        },
-        {
-            trigger: ".o-mail-Composer-send:enabled",
-            run: "click",
         },
         {
             trigger: ".modal-body:contains(Agent One answered this customer)",
