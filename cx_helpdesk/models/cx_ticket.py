@@ -376,9 +376,15 @@ class CxTicket(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
-        action.update(domain=[("cx_ticket_ids", "in", self.ids)], context={"create": False})
-        return action
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads"),
+            "res_model": "crm.lead",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("cx_ticket_ids", "in", self.ids)],
+            "context": {"create": False},
+        }
 
     # ------------------------------------------------------------
     # BUSINESS: numbering, followers, routing

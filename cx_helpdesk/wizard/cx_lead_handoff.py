@@ -108,8 +108,8 @@ class CxLeadHandoff(models.TransientModel):
         if origin._name == "cx.ticket":
             origin.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
         else:
-            origin._cx_log(note)
-            if ticket:
+            origin._cx_log(note)  # on the ticket itself for a record without a chatter
+            if ticket and "message_ids" in origin._fields:
                 ticket.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
         return lead
 
