@@ -106,6 +106,19 @@ class TestLeadHandoff(CxHelpdeskCommon):
             self.env["cx.lead.handoff"].with_user(portal).create({"ticket_id": self._ticket().id}).action_confirm()
         self.assertFalse(self.env["crm.lead"].search([("cx_source_channel", "!=", False)]))
 
+    def test_forms_open_for_agents_and_salespeople(self):
+        """The ticket form opens for an agent without Sales rights (the leads
+        stay out of it), the lead form for a salesperson who is no agent."""
+        ticket = self._ticket(user_id=self.agent_1.id)
+        self.assertNotIn("lead_ids", Form(ticket.with_user(self.agent_1))._view["fields"])
+        self.assertEqual(ticket.with_user(self.agent_1).action_open_lead_handoff()["res_model"], "cx.lead.handoff")
+        seller = new_test_user(self.env, "cx_pure_seller", groups="sales_team.group_sale_salesman")
+        self._handoff(ticket, self.agent_1, user_id=seller)
+        lead = ticket.lead_ids
+        form = Form(lead.with_user(seller))
+        self.assertEqual(form.cx_source_channel, "other")
+        self.assertEqual(lead.with_user(seller).cx_ticket_count, 1)
+
     def test_report_by_source_channel(self):
         """Leads and won revenue by service channel, for the salespeople."""
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
