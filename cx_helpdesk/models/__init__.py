@@ -1,4 +1,5 @@
 from . import (
+    crm_lead,
     cx_channel_mixin,
     cx_skill,
     cx_sla_policy,

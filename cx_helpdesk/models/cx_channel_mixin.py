@@ -332,41 +332,26 @@ class CxChannelMixin(models.AbstractModel):
 
     def action_create_lead(self):
         """Hand over to sales: a lead from this record (the customer, their
-        number, what the channel knows). Agents without access to the
+        number, what the channel knows), through the one hand-off of the
+        tickets (``cx.lead.handoff._cx_handoff_lead``: UTM source "Customer
+        service", the channel as medium unless the record knows better,
+        linked to the record's ticket). Agents without access to the
         pipeline hand it over (it is created for them and the sales team
         takes it from there, they are told); salespeople land on it. Twice:
         the same lead."""
         self.ensure_one()
-        if "lead_id" not in self._fields or "crm.lead" not in self.env:
-            raise UserError(self.env._("Leads need the CRM application."))
+        if "lead_id" not in self._fields:
+            raise UserError(self.env._("This channel does not hand leads over to sales."))
         self.check_access("write")
         record = self.sudo()
         if record.lead_id:
             return self._cx_lead_result(record.lead_id, created=False)
-        can_create = self.env["crm.lead"].has_access("create")
-        Lead = self.env["crm.lead"] if can_create else self.env["crm.lead"].sudo()
-        lead = Lead.create({
-            "partner_id": record.partner_id.id,
+        lead = self.env["cx.lead.handoff"]._cx_handoff_lead(self, {
             "phone": record._cx_customer_phone(),
-            "user_id": self.env.uid if can_create else False,
             **record._cx_lead_values(),
         })
         record.lead_id = lead
-        lead.sudo().message_post(body=self.env._("Lead from “%(origin)s” taken by %(agent)s.",
-                                                 origin=record.display_name, agent=self.env.user.name))
-        self._cx_log(self.env._("Lead “%s” handed to sales.", lead.name))
         return self._cx_lead_result(lead, created=True)
 
     def _cx_lead_result(self, lead, created):
-        if lead.with_env(self.env).has_access("read"):
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "crm.lead",
-                "res_id": lead.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-            }
-        if created:
-            return self._cx_notification(
-                self.env._("Lead “%s” created: the sales team takes it from here.", lead.name), "success")
-        return self._cx_notification(self.env._("The lead “%s” is already with the sales team.", lead.name))
+        return self.env["cx.lead.handoff"]._cx_lead_result(lead, created)

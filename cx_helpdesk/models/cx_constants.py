@@ -18,6 +18,10 @@ TICKET_CHANNELS = [
     ("other", "Other"),
 ]
 
+# where a lead handed to sales came from: a ticket's channel, or the ad a
+# WhatsApp customer clicked (the ad is the lead's source, not the service)
+LEAD_SOURCE_CHANNELS = [*TICKET_CHANNELS, ("ad", "Ad referral")]
+
 TEAM_ASSIGNMENT_METHODS = [
     ("manual", "Manual"),
     ("round_robin", "Round robin"),

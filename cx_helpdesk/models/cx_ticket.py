@@ -137,6 +137,11 @@ class CxTicket(models.Model):
     sla_deadline = fields.Datetime(string="SLA Deadline", compute="_compute_sla_status", store=True)
     escalated_from_team_id = fields.Many2one("cx.team", string="Escalated From", copy=False, readonly=True)
     escalation_count = fields.Integer(copy=False, readonly=True)
+    # the hand-off to sales: the leads made from the ticket or linked to it
+    # (the pipeline is the salespeople's: agents see how many, not which)
+    lead_ids = fields.Many2many("crm.lead", "cx_ticket_crm_lead_rel", "ticket_id", "lead_id", string="Leads",
+                                copy=False, groups="sales_team.group_sale_salesman")
+    lead_count = fields.Integer(compute="_compute_lead_count", string="Lead Count")
 
     _number_company_unique = models.Constraint(
         "UNIQUE(company_id, number)", "A ticket with this reference already exists in this company."
@@ -226,6 +231,12 @@ class CxTicket(models.Model):
             ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number and ticket.number != "/" else ticket.name
 
     @api.model
+    def _compute_lead_count(self):
+        counts = dict(self.env["crm.lead"].sudo()._read_group(
+            [("cx_ticket_ids", "in", self.ids)], ["cx_ticket_ids"], ["__count"]))
+        for ticket in self:
+            ticket.lead_count = counts.get(ticket._origin, 0)
+
     def _read_group_stage_ids(self, stages, domain):
         team_id = self.env.context.get("default_team_id")
         search_domain = [("team_ids", "=", False)]
@@ -349,6 +360,31 @@ class CxTicket(models.Model):
             if not stage:
                 raise UserError(self.env._("Team %s has no closing stage.", ticket.team_id.name))
             ticket.stage_id = stage
+
+    def action_open_lead_handoff(self):
+        """The "Convert to lead / opportunity" wizard of the ticket."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to Sales"),
+            "res_model": "cx.lead.handoff",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_view_leads(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads"),
+            "res_model": "crm.lead",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("cx_ticket_ids", "in", self.ids)],
+            "context": {"create": False},
+        }
 
     # ------------------------------------------------------------
     # BUSINESS: numbering, followers, routing

@@ -21,3 +21,13 @@ class TestUi(HttpCase, CxHelpdeskCommon):
         self.assertEqual(ticket.escalated_from_team_id, first)
         self.assertIn(admin.partner_id, ticket.message_partner_ids)
         self.assertTrue(ticket.is_closed)
+
+    def test_convert_a_ticket_to_an_opportunity(self):
+        admin = self.env.ref("base.user_admin")
+        crm_team = self.env["crm.team"].create({"name": "Tour Enterprise Sales"})
+        ticket = self._ticket(name="Forty more licences", user_id=admin.id)
+        self.start_tour(f"/odoo/action-cx_helpdesk.cx_ticket_action/{ticket.id}", "cx_helpdesk_lead_handoff_tour",
+                        login="admin")
+        lead = ticket.lead_ids
+        self.assertEqual((lead.type, lead.team_id, lead.partner_id), ("opportunity", crm_team, self.customer))
+        self.assertFalse(ticket.is_closed)

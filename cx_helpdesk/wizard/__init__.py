@@ -1,1 +1,1 @@
-from . import cx_ticket_escalate
+from . import cx_lead_handoff, cx_ticket_escalate

@@ -43,6 +43,10 @@ class CxLivechatSession(models.Model):
     last_customer_message_at = fields.Datetime(string="Customer's Last Message", readonly=True)
     last_answer_at = fields.Datetime(
         string="Answered On", readonly=True, help="The operator's answer to the customer's last message; empty while it awaits one.")
+    # the sales side: operators hand leads over without reading the pipeline
+    lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", readonly=True, copy=False,
+                              groups="sales_team.group_sale_salesman")
+    has_lead = fields.Boolean(compute="_compute_has_lead")
 
     _channel_unique = models.Constraint("UNIQUE(channel_id)", "A chat has one session.")
     # "My work" (cx.work.item): the open chats awaiting an answer, the longest
@@ -56,6 +60,10 @@ class CxLivechatSession(models.Model):
     _work_item_idx = models.Index(
         "((id * 16 + 4)) WHERE end_time IS NULL AND last_customer_message_at IS NOT NULL "
         "AND last_answer_at IS NULL")
+
+    def _compute_has_lead(self):
+        for session in self:
+            session.has_lead = bool(session.sudo().lead_id)
 
     # ------------------------------------------------------------
     # CHANNEL CONTRACT (cx.channel.mixin)
@@ -88,6 +96,10 @@ class CxLivechatSession(models.Model):
     def _cx_ticket_description(self):
         self.ensure_one()
         return Markup("<p>{} {}</p>").format(self.env._("Opened from the live chat:"), self.channel_id.name or "")
+
+    def _cx_lead_values(self):
+        self.ensure_one()
+        return {"name": self._cx_ticket_name(), "description": self._cx_ticket_description()}
 
     def _cx_staff_partners(self):
         """The operators and bots of the chat (the others are the customer)."""

@@ -82,6 +82,24 @@ class TestLivechatSession(CxLivechatCommon):
         self.assertEqual((session.ticket_id, action["res_id"]), (other, other.id))
         self.assertIn("Live chat", other.message_ids[0].body)
 
+    def test_agent_hands_the_chat_to_sales(self):
+        """The chat goes through the tickets' hand-off: customer service's
+        source, the chat as medium, its ticket linked and told; twice, the same lead."""
+        self.authenticate("cx_chat_visitor", "cx_chat_visitor")
+        channel = self._start_chat()
+        self._visitor_says(channel, "Do you sell the router in bulk?")
+        session = self._session(channel)
+        result = session.with_user(self.agent_1).action_create_lead()
+        self.assertEqual(result["tag"], "display_notification", "the agent reads no pipeline")
+        lead = session.sudo().lead_id
+        self.assertEqual((lead.partner_id, lead.cx_source_channel, lead.medium_id.name, lead.cx_ticket_ids),
+                         (self.visitor, "chat", "Live chat", session.ticket_id))
+        self.assertEqual(lead.source_id, self.env.ref("cx_helpdesk.utm_source_customer_service"))
+        self.assertIn(lead.name, session.ticket_id.message_ids[0].body)
+        self.assertTrue(session.with_user(self.agent_1).has_lead)
+        session.with_user(self.agent_1).action_create_lead()
+        self.assertEqual(self.env["crm.lead"].search_count([("cx_ticket_ids", "in", session.ticket_id.ids)]), 1)
+
     def test_channel_without_team_opens_no_ticket(self):
         self.livechat_channel.cx_team_id = False
         self.authenticate("cx_chat_visitor", "cx_chat_visitor")

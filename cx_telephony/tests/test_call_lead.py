@@ -26,6 +26,9 @@ class TestCallLead(CxTelephonyCommon):
         self.assertIn("40 licences", str(lead.description))
         self.assertEqual(lead.medium_id, self.env.ref("utm.utm_medium_phone"))
         self.assertFalse(lead.user_id, "the sales team assigns it")
+        self.assertEqual(lead.source_id, self.env.ref("cx_helpdesk.utm_source_customer_service"))
+        self.assertEqual(lead.cx_source_channel, "phone")
+        self.assertEqual(lead.cx_ticket_ids, self.call.sudo().ticket_id)
         self.assertIn("Agent One", lead.message_ids[0].body)
         self.assertTrue(call.has_lead)
         # twice: the same lead, not a second one

@@ -311,10 +311,13 @@ class CxWhatsappConversation(models.Model):
             f"{'>' if m.direction == 'inbound' else '<'} {m.body or ''}"
             for m in self.cx_message_ids.sorted("message_date")[-20:]
         )
+        utm = self._cx_lead_utm_values()
         return {
             "name": self.env._("WhatsApp from %s", self.partner_id.name or self.phone),
             "description": Markup("<pre>{}</pre>").format(transcript) + self._cx_referral_html(),
-            **self._cx_lead_utm_values(),
+            # the ad brought the customer: its UTM and the report's "ad referral"
+            **utm,
+            **({"cx_source_channel": "ad"} if utm else {}),
         }
 
     @api.model

@@ -131,6 +131,7 @@ class TestContentTypes(CxWhatsappCommon):
         lead = conversation.sudo().lead_id
         self.assertEqual((lead.source_id.name, lead.medium_id.name, lead.campaign_id.name),
                          ("Facebook", "Click-to-WhatsApp ad", "Winter sale 30%"))
+        self.assertEqual(lead.cx_source_channel, "ad", "the ad brought the customer, not customer service")
         # a second lead from the same ad reuses the same UTM records
         other = self._receive("me too", wa_id="966500000001", referral=REFERRAL).conversation_id
         other.with_user(self.agent_1).action_create_lead()

@@ -189,6 +189,12 @@ class TestConversation(CxWhatsappCommon):
         self.assertEqual(lead.partner_id, conversation.partner_id)
         self.assertIn("40 laptops", str(lead.description))
         self.assertEqual(lead.cx_whatsapp_conversation_ids, conversation)
+        # the hand-off of the tickets: customer service's source, the channel's medium, the ticket linked
+        self.assertEqual(lead.source_id, self.env.ref("cx_helpdesk.utm_source_customer_service"))
+        self.assertEqual(lead.medium_id.name, "WhatsApp")
+        self.assertEqual(lead.cx_source_channel, "whatsapp")
+        self.assertEqual(lead.cx_ticket_ids, conversation.sudo().ticket_id)
+        self.assertIn(lead.name, conversation.sudo().ticket_id.message_ids[0].body)
 
     def test_other_team_and_company_see_nothing(self):
         conversation = self._receive("private matter").conversation_id
