@@ -1,4 +1,5 @@
 from . import (
+    account_move,
     cx_channel_mixin,
     cx_skill,
     cx_sla_policy,
@@ -14,4 +15,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_users,
+    sale_order,
 )
