@@ -10,7 +10,9 @@ class AccountMove(models.Model):
         "cx.ticket", "cx_ticket_account_move_rel", "move_id", "ticket_id", string="Tickets", copy=False,
         groups="cx_helpdesk.group_cx_agent",
     )
-    cx_ticket_count = fields.Integer(compute="_compute_cx_ticket_count", groups="cx_helpdesk.group_cx_agent")
+    cx_ticket_count = fields.Integer(
+        string="Ticket Count", compute="_compute_cx_ticket_count", groups="cx_helpdesk.group_cx_agent"
+    )
 
     @api.depends("cx_ticket_ids")
     def _compute_cx_ticket_count(self):

@@ -8,7 +8,9 @@ class SaleOrder(models.Model):
         "cx.ticket", "cx_ticket_sale_order_rel", "sale_order_id", "ticket_id", string="Tickets", copy=False,
         groups="cx_helpdesk.group_cx_agent",
     )
-    cx_ticket_count = fields.Integer(compute="_compute_cx_ticket_count", groups="cx_helpdesk.group_cx_agent")
+    cx_ticket_count = fields.Integer(
+        string="Ticket Count", compute="_compute_cx_ticket_count", groups="cx_helpdesk.group_cx_agent"
+    )
 
     @api.depends("cx_ticket_ids")
     def _compute_cx_ticket_count(self):

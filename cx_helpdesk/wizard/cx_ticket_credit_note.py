@@ -51,8 +51,10 @@ class CxTicketCreditNoteLine(models.TransientModel):
     _name = "cx.ticket.credit.note.line"
     _description = "Credit Note Line from a Ticket"
 
-    wizard_id = fields.Many2one("cx.ticket.credit.note", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one("cx.ticket.credit.note", string="Credit Note", required=True, ondelete="cascade")
     move_line_id = fields.Many2one("account.move.line", string="Invoice Line", required=True, ondelete="cascade")
     name = fields.Char(related="move_line_id.name", string="Description")
-    invoiced_quantity = fields.Float(related="move_line_id.quantity", string="Invoiced", digits="Product Unit")
+    invoiced_quantity = fields.Float(
+        related="move_line_id.quantity", string="Invoiced", digits="Product Unit", help="The quantity on the invoice."
+    )
     quantity = fields.Float(string="To Refund", digits="Product Unit")
