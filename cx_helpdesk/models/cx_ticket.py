@@ -430,13 +430,14 @@ class CxTicket(models.Model):
     def action_open_credit_note(self):
         self.ensure_one()
         self.env["account.move"].check_access("create")
+        invoices = self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Credit Note"),
             "res_model": "cx.ticket.credit.note",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_ticket_id": self.id},
+            "context": {"default_ticket_id": self.id, "default_invoice_id": invoices.id if len(invoices) == 1 else False},
         }
 
     # ------------------------------------------------------------
