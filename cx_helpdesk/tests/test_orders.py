@@ -4,13 +4,13 @@ closing" ticket type, and who may do what."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import CxHelpdeskCommon
 
 
-@tagged("post_install", "-at_install")
-class TestTicketOrders(CxHelpdeskCommon):
+class TicketOrdersCommon(CxHelpdeskCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,7 +29,7 @@ class TestTicketOrders(CxHelpdeskCommon):
             "partner_id": cls.customer.id,
             "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
         })
-        cls.refund_type = cls.env["cx.ticket.type"].create({"name": "Refund request", "requires_credit_note": True})
+        cls.refund_type = cls.env["cx.ticket.type"].create({"name": "Refund on a broken delivery", "requires_credit_note": True})
 
     @classmethod
     def _invoice(cls, partner, company=None):
@@ -51,6 +51,10 @@ class TestTicketOrders(CxHelpdeskCommon):
         ticket.write({"invoice_ids": [Command.link(self.invoice.id)], "sale_order_ids": [Command.link(self.order.id)]})
         return ticket
 
+
+
+@tagged("post_install", "-at_install")
+class TestTicketOrders(TicketOrdersCommon):
     # links ---------------------------------------------------------------
 
     def test_link_counts_both_ways(self):
@@ -209,3 +213,37 @@ class TestTicketOrders(CxHelpdeskCommon):
             ticket.with_user(portal).action_open_credit_note()
         with self.assertRaises(AccessError):
             ticket.with_user(portal)._cx_cancel_sale_order(self.order, "x")
+
+
+@tagged("post_install", "-at_install")
+class TestTicketOrdersRpc(HttpCase, TicketOrdersCommon):
+    """What an agent's browser would send: refused over RPC without the rights."""
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def test_rpc_credit_note_refused_without_invoicing_rights(self):
+        ticket = self._linked_ticket(user_id=self.agent_1.id)
+        self.authenticate("cx_agent_1", "cx_agent_1")
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("cx.ticket", "action_open_credit_note", [ticket.ids])
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("cx.ticket.credit.note", "create",
+                       [{"ticket_id": ticket.id, "invoice_id": self.invoice.id, "reason": "x"}])
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("cx.ticket.sale.cancel", "create",
+                       [{"ticket_id": ticket.id, "sale_order_id": self.order.id, "reason": "x"}])
+        self.assertEqual(self.order.state, "draft")
+        self.assertFalse(self.env["account.move"].search([("reversed_entry_id", "=", self.invoice.id)]))
+
+    def test_rpc_credit_note_with_invoicing_rights(self):
+        ticket = self._linked_ticket(user_id=self.billing_agent.id)
+        self.authenticate("cx_billing_agent", "cx_billing_agent")
+        wizard_id = self._call("cx.ticket.credit.note", "create",
+                               [{"ticket_id": ticket.id, "invoice_id": self.invoice.id, "reason": "Late delivery"}])
+        action = self._call("cx.ticket.credit.note", "action_confirm", [[wizard_id]])
+        refund = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual((refund.move_type, refund.state), ("out_refund", "draft"))
