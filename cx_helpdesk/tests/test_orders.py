@@ -19,8 +19,6 @@ class TicketOrdersCommon(CxHelpdeskCommon):
             groups="cx_helpdesk.group_cx_agent,account.group_account_invoice,sales_team.group_sale_salesman_all_leads",
         )
         cls.team_l1.member_ids |= cls.billing_agent
-        # closing sends no rating request here: ratings are not what these tests are about
-        cls.team_l1.use_rating = False
         cls.product = cls.env["product.product"].create({"name": "Water Heater", "list_price": 100.0, "type": "consu"})
         cls.product_2 = cls.env["product.product"].create({"name": "Installation", "list_price": 50.0, "type": "service"})
         cls.invoice = cls._invoice(cls.customer)
