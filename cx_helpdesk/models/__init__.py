@@ -1,4 +1,5 @@
 from . import (
+    account_move,
     crm_lead,
     cx_channel_mixin,
     cx_skill,
@@ -15,4 +16,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_users,
+    sale_order,
 )

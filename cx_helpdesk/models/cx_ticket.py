@@ -142,6 +142,33 @@ class CxTicket(models.Model):
     lead_ids = fields.Many2many("crm.lead", "cx_ticket_crm_lead_rel", "ticket_id", "lead_id", string="Leads",
                                 copy=False, groups="sales_team.group_sale_salesman")
     lead_count = fields.Integer(compute="_compute_lead_count", string="Lead Count")
+    # orders and invoices the ticket is about (only the customer's own)
+    sale_order_ids = fields.Many2many(
+        "sale.order",
+        "cx_ticket_sale_order_rel",
+        "ticket_id",
+        "sale_order_id",
+        string="Sale Orders",
+        copy=False,
+        check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        groups="sales_team.group_sale_salesman",
+    )
+    sale_order_count = fields.Integer(compute="_compute_sale_order_count", groups="sales_team.group_sale_salesman")
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "cx_ticket_account_move_rel",
+        "ticket_id",
+        "move_id",
+        string="Invoices",
+        copy=False,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), ('move_type', 'in', ('out_invoice', 'out_refund'))]",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count", groups="account.group_account_invoice,account.group_account_readonly"
+    )
 
     _number_company_unique = models.Constraint(
         "UNIQUE(company_id, number)", "A ticket with this reference already exists in this company."
@@ -244,6 +271,30 @@ class CxTicket(models.Model):
             search_domain = ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
         return stages.sudo().search(search_domain, order=stages._order).sudo(False)
 
+    @api.depends("sale_order_ids")
+    def _compute_sale_order_count(self):
+        for ticket in self:
+            ticket.sale_order_count = len(ticket.sale_order_ids)
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for ticket in self:
+            ticket.invoice_count = len(ticket.invoice_ids)
+
+    @api.constrains("partner_id", "sale_order_ids", "invoice_ids")
+    def _check_orders_customer(self):
+        for ticket in self.sudo():
+            strangers = [
+                doc.display_name
+                for doc in [*ticket.sale_order_ids, *ticket.invoice_ids]
+                if doc.partner_id.commercial_partner_id != ticket.commercial_partner_id
+            ]
+            if strangers:
+                raise ValidationError(
+                    self.env._("Ticket %(ticket)s can only be linked to orders and invoices of its customer, not %(documents)s.",
+                               ticket=ticket.display_name, documents=", ".join(strangers))
+                )
+
     @api.constrains("team_id", "company_id")
     def _check_team_company(self):
         for ticket in self:
@@ -296,6 +347,8 @@ class CxTicket(models.Model):
             vals = dict(vals, partner_unverified=False)  # an agent chose the customer
         previous_agents = {ticket: ticket.user_id for ticket in self} if "team_id" in vals else {}
         old_stages = {ticket: ticket.stage_id for ticket in self} if "stage_id" in vals else {}
+        if vals.get("stage_id"):
+            self._cx_check_closable(self.env["cx.ticket.stage"].browse(vals["stage_id"]))
         # "My work" of the agents and teams before and after the change
         work_before = (self.user_id, self.team_id) if WORK_FIELDS & vals.keys() else None
         result = super().write(vals)
@@ -374,6 +427,30 @@ class CxTicket(models.Model):
             "context": {"default_ticket_id": self.id},
         }
 
+    def action_view_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action.update(domain=[("id", "in", self.sale_order_ids.ids)], context={"create": False})
+        return action
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update(domain=[("id", "in", self.invoice_ids.ids)], context={"create": False})
+        return action
+
+    def action_open_sale_cancel(self):
+        self.ensure_one()
+        self.env["sale.order"].check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel a Sale Order"),
+            "res_model": "cx.ticket.sale.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
     def action_view_leads(self):
         self.ensure_one()
         return {
@@ -385,6 +462,90 @@ class CxTicket(models.Model):
             "domain": [("cx_ticket_ids", "in", self.ids)],
             "context": {"create": False},
         }
+
+    def action_open_credit_note(self):
+        self.ensure_one()
+        self.env["account.move"].check_access("create")
+        invoices = self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice" and move.state == "posted")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Note"),
+            "res_model": "cx.ticket.credit.note",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id, "default_invoice_id": invoices.id if len(invoices) == 1 else False},
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS: orders, invoices, refunds
+    # ------------------------------------------------------------
+
+    def _cx_check_closable(self, stage):
+        """Refuse to close a ticket whose type requires a credit note while it
+        has none (the invoices are read as superuser: the rule holds for agents
+        who do not see invoices)."""
+        if not stage.is_closed:
+            return
+        for ticket in self.sudo():
+            if ticket.type_id.requires_credit_note and not ticket.invoice_ids.filtered(
+                lambda move: move.move_type == "out_refund"
+            ):
+                raise UserError(
+                    self.env._("Ticket %(ticket)s is a %(type)s: create its credit note before closing it.",
+                               ticket=ticket.display_name, type=ticket.type_id.name)
+                )
+
+    def _cx_cancel_sale_order(self, order, reason=False):
+        """Cancel one of the ticket's sale orders as Sales does (its own
+        conditions apply: a locked or cancelled order stays as it is), and log
+        it on both records. The user needs the right to change the order."""
+        self.ensure_one()
+        order.check_access("write")
+        if order not in self.sale_order_ids:
+            raise UserError(self.env._("Order %s is not linked to this ticket.", order.display_name))
+        if order.state == "cancel":
+            raise UserError(self.env._("Order %s is already cancelled.", order.display_name))
+        order.action_cancel()
+        body = self.env._("Order %(order)s cancelled from ticket %(ticket)s. Reason: %(reason)s",
+                          order=order.name, ticket=self.number, reason=reason or "-")
+        order.message_post(body=body)
+        self.message_post(body=body)
+
+    def _cx_create_credit_note(self, invoice, reason, quantities=None):
+        """Create a draft credit note for one of the ticket's posted customer
+        invoices and link it to the ticket: the whole invoice through account's
+        own reversal wizard, or, given ``quantities`` ({invoice line: quantity}),
+        only those lines and quantities. The user needs the right to create
+        journal entries. Returns the credit note."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        Move.check_access("create")
+        if invoice not in self.invoice_ids:
+            raise UserError(self.env._("Invoice %s is not linked to this ticket.", invoice.display_name))
+        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+            raise UserError(self.env._("Only a posted customer invoice can be refunded (%s).", invoice.display_name))
+        if not reason:
+            raise UserError(self.env._("Give the reason of the credit note."))
+        if quantities is None:
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"reason": reason, "journal_id": invoice.journal_id.id})
+            )
+            reversal.refund_moves()
+            refund = reversal.new_move_ids
+        else:
+            refund = Move.create(invoice._cx_partial_refund_values(reason, quantities))
+            invoice.message_post(
+                body=self.env._("This entry has been partially %s", refund._get_html_link(title=self.env._("reversed")))
+            )
+        self.invoice_ids = [(4, refund.id)]
+        refund.message_post(body=self.env._("Credit note created from ticket %(ticket)s. Reason: %(reason)s",
+                                            ticket=self._get_html_link(title=self.number), reason=reason))
+        self.message_post(body=self.env._("Draft credit note %(refund)s created for invoice %(invoice)s. Reason: %(reason)s",
+                                          refund=refund._get_html_link(title=refund.display_name),
+                                          invoice=invoice.name, reason=reason))
+        return refund
 
     # ------------------------------------------------------------
     # BUSINESS: numbering, followers, routing

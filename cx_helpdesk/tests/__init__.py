@@ -3,6 +3,7 @@ from . import (
     test_escalation,
     test_i18n,
     test_mail_gateway,
+    test_orders,
     test_performance,
     test_phone,
     test_portal,

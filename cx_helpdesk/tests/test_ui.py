@@ -1,5 +1,6 @@
 """The agent's flow in a real browser (tour: static/tests/tours)."""
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import CxHelpdeskCommon
@@ -31,3 +32,25 @@ class TestUi(HttpCase, CxHelpdeskCommon):
         lead = ticket.lead_ids
         self.assertEqual((lead.type, lead.team_id, lead.partner_id), ("opportunity", crm_team, self.customer))
         self.assertFalse(ticket.is_closed)
+    def test_credit_note_from_a_ticket(self):
+        admin = self.env.ref("base.user_admin")
+        customer = self.env["res.partner"].create({"name": "Tour Refund Customer"})
+        heater = self.env["product.product"].create({"name": "Tour Heater", "list_price": 100.0})
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice",
+            "partner_id": customer.id,
+            "invoice_line_ids": [
+                Command.create({"product_id": heater.id, "quantity": 2, "price_unit": 100.0, "tax_ids": []}),
+            ],
+        })
+        invoice.action_post()
+        team = self.env["cx.team"].create({"name": "Tour Refunds", "assignment_method": "manual", "member_ids": [(6, 0, admin.ids)]})
+        ticket = self.env["cx.ticket"].create({
+            "name": "Heater broken on arrival", "team_id": team.id, "partner_id": customer.id, "user_id": admin.id,
+            "invoice_ids": [Command.link(invoice.id)],
+        })
+        self.start_tour(f"/odoo/action-cx_helpdesk.cx_ticket_action/{ticket.id}", "cx_helpdesk_credit_note_tour", login="admin")
+        refund = self.env["account.move"].search([("reversed_entry_id", "=", invoice.id)])
+        self.assertRecordValues(refund, [{"move_type": "out_refund", "state": "draft", "amount_total": 100.0}])
+        self.assertIn("Broken on arrival", refund.ref)
+        self.assertIn(refund, ticket.invoice_ids)
