@@ -28,6 +28,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/cx_helpdesk_portal_templates.xml",
+        "views/cx_nps_survey_views.xml",
+        "views/cx_nps_survey_templates.xml",
         "wizard/cx_ticket_escalate_views.xml",
         "report/cx_work_item_views.xml",
         "views/cx_helpdesk_menus.xml",
