@@ -178,7 +178,8 @@ class CxTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("rating.rating_rating_action")
         action["name"] = self.env._("Ratings of %s", self.name)
         action["domain"] = [("parent_res_model", "=", self._name), ("parent_res_id", "=", self.id), ("consumed", "=", True)]
-        action["context"] = {"create": False}
+        # grouped by agent: satisfaction per agent within the team
+        action["context"] = {"create": False, "search_default_responsible": 1}
         return action
 
     def action_view_unassigned(self):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.http import Request
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CxHelpdeskCommon
 
@@ -53,6 +53,9 @@ class TestRatingFollowUp(CxClosedTicketCommon):
         rating = self._rate(ticket, 5)
         self.assertEqual(rating.rated_partner_id, self.agent_1.partner_id, "satisfaction per agent")
         self.assertEqual(rating.parent_res_id, self.team_l1.id, "satisfaction per team")
+        action = self.team_l1.action_view_ratings()
+        self.assertEqual(self.env["rating.rating"].search(action["domain"]), rating)
+        self.assertEqual(action["context"].get("search_default_responsible"), 1, "grouped by agent")
 
 
 class TestCheckin(CxClosedTicketCommon):
@@ -127,3 +130,20 @@ class TestCheckinPage(HttpCase, CxClosedTicketCommon):
         self.assertEqual(response.status_code, 404)
         self.assertIn("This link is not valid", response.text)
         self.assertTrue(self.ticket.is_closed)
+
+
+@tagged("-at_install", "post_install")
+class TestPortalRating(HttpCase, CxClosedTicketCommon):
+    def test_closed_ticket_page_offers_the_rating(self):
+        portal = new_test_user(self.env, "cx_rating_portal", groups="base.group_portal", email="rater@customer.example")
+        ticket = self._ticket(partner_id=portal.partner_id.id)
+        self.authenticate("cx_rating_portal", "cx_rating_portal")
+        self.assertNotIn("o_cx_portal_rating", self.url_open(f"/my/tickets/{ticket.id}").text, "open: nothing to rate")
+        ticket.stage_id = self.stage_solved
+        rating = ticket.rating_ids.filtered(lambda r: not r.consumed)
+        self.assertTrue(rating, "closing sent the rating request")
+        response = self.url_open(f"/my/tickets/{ticket.id}")
+        self.assertIn(f"/rate/{rating.access_token}/1", response.text)
+        self.assertIn(f"/rate/{rating.access_token}/5", response.text)
+        ticket.sudo().rating_apply(5, token=rating.access_token)
+        self.assertNotIn("o_cx_portal_rating", self.url_open(f"/my/tickets/{ticket.id}").text, "rated: no link")
