@@ -43,6 +43,10 @@ class CxNpsSurvey(models.Model):
     score = fields.Integer(readonly=True, aggregator="avg")
     comment = fields.Text(readonly=True)
     category = fields.Selection(NPS_CATEGORIES, compute="_compute_category", store=True, index=True)
+    survey_url = fields.Char(
+        string="Survey Link", compute="_compute_survey_url", groups="base.group_system",
+        help="The customer's personal link to the survey (for the message templates).",
+    )
     ticket_id = fields.Many2one(
         "cx.ticket", string="Follow-up Ticket", readonly=True, index="btree_not_null", ondelete="set null",
         help="The customer's last ticket when the survey was sent; a detractor's follow-up goes on it.",
@@ -57,6 +61,10 @@ class CxNpsSurvey(models.Model):
     def _compute_category(self):
         for survey in self:
             survey.category = nps_category(survey.score) if survey.answered_at else False
+
+    def _compute_survey_url(self):
+        for survey in self:
+            survey.survey_url = survey._cx_survey_url()
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -127,12 +135,13 @@ class CxNpsSurvey(models.Model):
                 if len([d for d in dates if d and (not since or d > since)]) >= threshold:
                     due.append(partner)
         partners = self.env["res.partner"].union(*due) if due else self.env["res.partner"]
-        return partners.filtered("email")[:limit]
+        return partners.filtered(lambda p: p.email or p.phone)[:limit]
 
     @api.model
     def _cx_send(self, partners):
-        """Create and send one survey per partner by email (partners without
-        an email get none)."""
+        """Create and send one survey per partner: by a channel addon's hook
+        (``_cx_send_nps_by_channel``, cx_whatsapp's template) when it takes
+        it, else by email; a partner reachable by neither gets none."""
         template = self.env.ref("cx_helpdesk.mail_template_nps_survey")
         Ticket = self.env["cx.ticket"]
         surveys = self.create(
@@ -148,8 +157,12 @@ class CxNpsSurvey(models.Model):
             ]
         )
         now = fields.Datetime.now()
+        by_channel = hasattr(surveys, "_cx_send_nps_by_channel")
         for survey in surveys:
-            if survey.partner_id.email:
+            channel = by_channel and survey._cx_send_nps_by_channel()
+            if channel:
+                survey.write({"channel": channel, "sent_at": now})
+            elif survey.partner_id.email:
                 template.send_mail(survey.id, email_layout_xmlid="mail.mail_notification_light")
                 survey.write({"channel": "email", "sent_at": now})
             else:
