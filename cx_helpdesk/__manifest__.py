@@ -32,6 +32,8 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/cx_helpdesk_portal_templates.xml",
+        "views/cx_nps_survey_views.xml",
+        "views/cx_nps_survey_templates.xml",
         "wizard/cx_ticket_escalate_views.xml",
         "wizard/cx_lead_handoff_views.xml",
         "views/crm_lead_views.xml",

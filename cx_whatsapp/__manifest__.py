@@ -22,6 +22,7 @@
         "views/cx_whatsapp_menus.xml",
         "views/cx_ticket_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

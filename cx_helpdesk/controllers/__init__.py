@@ -1,1 +1,1 @@
-from . import cx_helpdesk
+from . import cx_helpdesk, cx_nps

@@ -2,6 +2,7 @@ from . import (
     account_move,
     crm_lead,
     cx_channel_mixin,
+    cx_nps_survey,
     cx_skill,
     cx_sla_policy,
     cx_team,

@@ -98,6 +98,10 @@ class CxTeam(models.Model):
         domain=[("model", "=", "cx.ticket")],
         default=lambda self: self.env.ref("cx_helpdesk.mail_template_ticket_rating", raise_if_not_found=False),
     )
+    checkin_days = fields.Integer(
+        string="Check-in After (days)",
+        help="Days after closing when the customer is asked whether the issue stayed solved; a \"no\" reopens the ticket. 0: no check-in.",
+    )
     ticket_ids = fields.One2many("cx.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     unassigned_ticket_count = fields.Integer(compute="_compute_ticket_counts")
@@ -174,7 +178,8 @@ class CxTeam(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("rating.rating_rating_action")
         action["name"] = self.env._("Ratings of %s", self.name)
         action["domain"] = [("parent_res_model", "=", self._name), ("parent_res_id", "=", self.id), ("consumed", "=", True)]
-        action["context"] = {"create": False}
+        # grouped by agent: satisfaction per agent within the team
+        action["context"] = {"create": False, "search_default_responsible": 1}
         return action
 
     def action_view_unassigned(self):

@@ -1,4 +1,6 @@
+import uuid
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -7,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
 from odoo.addons.cx_helpdesk.tools import sla as sla_rules
+from odoo.addons.rating.models.rating_data import RATING_LIMIT_MIN
 
 from .cx_constants import SLA_STATUS_SEVERITY, TICKET_CHANNELS, TICKET_PRIORITIES
 from .cx_sla_policy import PolicyMatcher, TicketFacts
@@ -125,6 +128,12 @@ class CxTicket(models.Model):
     first_response_date = fields.Datetime(string="First Response", copy=False, readonly=True)
     last_customer_message_date = fields.Datetime(string="Last Customer Message", copy=False, readonly=True)
     close_date = fields.Datetime(string="Closed On", copy=False, readonly=True, index="btree_not_null")
+    checkin_token = fields.Char(copy=False, readonly=True, groups="base.group_system", index="btree_not_null")
+    checkin_sent_at = fields.Datetime(string="Check-in Sent On", copy=False, readonly=True)
+    checkin_answer = fields.Selection(
+        [("solved", "Stayed solved"), ("reopened", "Not solved: reopened")],
+        string="Check-in Answer", copy=False, readonly=True,
+    )
     sla_ids = fields.One2many("cx.ticket.sla", "ticket_id", string="SLAs", copy=False)
     sla_status = fields.Selection(
         [("none", "No SLA"), ("met", "Met"), ("unanswered", "Closed Unanswered"), ("paused", "Paused"),
@@ -1071,6 +1080,88 @@ class CxTicket(models.Model):
 
     def _rating_apply_get_default_subtype_id(self):
         return self.env["ir.model.data"]._xmlid_to_res_id("cx_helpdesk.mt_ticket_rated")
+
+    def rating_apply(self, rate, token=None, rating=None, feedback=None, subtype_xmlid=None, notify_delay_send=False):
+        rating = super().rating_apply(
+            rate, token=token, rating=rating, feedback=feedback, subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rating.rating and rating.rating <= RATING_LIMIT_MIN and rating.res_model == self._name:
+            ticket = self.browse(rating.res_id)
+            ticket._cx_follow_up_activity(
+                self.env._("Unhappy customer: call them back"),
+                self.env._("Satisfaction rating %(rating)s from %(customer)s.", rating=int(rating.rating), customer=rating.partner_id.display_name or ticket.partner_name or ""),
+                rating.feedback,
+            )
+        return rating
+
+    # ------------------------------------------------------------
+    # POST-RESOLUTION CHECK-IN
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_send_checkins(self, limit=500):
+        """Ask "did it stay solved?" of the customers whose ticket closed the
+        team's check-in delay ago (once per closing)."""
+        template = self.env.ref("cx_helpdesk.mail_template_ticket_checkin")
+        now = fields.Datetime.now()
+        for team in self.env["cx.team"].search([("checkin_days", ">", 0)]):
+            tickets = self.search(
+                [
+                    ("team_id", "=", team.id),
+                    ("is_closed", "=", True),
+                    ("checkin_sent_at", "=", False),
+                    ("close_date", "<=", now - timedelta(days=team.checkin_days)),
+                    ("partner_id.email", "!=", False),
+                ],
+                limit=limit,
+            )
+            for ticket in tickets:
+                ticket.sudo().checkin_token = str(uuid.uuid4())
+                template.send_mail(ticket.id, email_layout_xmlid="mail.mail_notification_light")
+            tickets.write({"checkin_sent_at": now})
+
+    def _cx_checkin_url(self, answer):
+        self.ensure_one()
+        return f"{self.get_base_url()}/cx/checkin/{self.sudo().checkin_token}/{answer}"
+
+    def _cx_checkin_answer(self, solved):
+        """The customer's answer to the check-in: "no" reopens the ticket in the
+        team's first open stage (the SLA clocks reopen with it)."""
+        self.ensure_one()
+        self.sudo().checkin_token = False
+        if solved:
+            self.checkin_answer = "solved"
+            self.message_post(body=self.env._("The customer confirmed the issue stayed solved."), subtype_xmlid="mail.mt_note")
+            return
+        stage = self.env["cx.ticket.stage"].search(
+            ["|", ("team_ids", "=", False), ("team_ids", "in", self.team_id.ids), ("is_closed", "=", False)], limit=1
+        )
+        self.write({"checkin_answer": "reopened", "stage_id": stage.id})
+        self.message_post(
+            body=self.env._("The customer answered the check-in: the issue did not stay solved. The ticket is reopened."),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _cx_follow_up_note(self, note, comment):
+        comment = (comment or "").strip()
+        body = Markup("<p>%s</p>") % note
+        if comment:
+            body += Markup("<blockquote>%s</blockquote>") % comment
+        return body
+
+    def _cx_follow_up_activity(self, summary, note, comment):
+        """A to-do for the team leader (the agent when the team has none) with
+        the customer's comment; the customer who rates twice (the score, then
+        the comment) updates the same to-do instead of adding one."""
+        self.ensure_one()
+        body = self._cx_follow_up_note(note, comment)
+        user = self.team_id.leader_id or self.user_id or self.env.user
+        existing = self.sudo().activity_ids.filtered(lambda a: a.summary == summary and a.user_id == user)
+        if existing:
+            existing[:1].note = body
+            return existing[:1]
+        return self.sudo().activity_schedule("mail.mail_activity_data_todo", summary=summary, note=body, user_id=user.id)
 
     def _rating_get_parent_field_name(self):
         return "team_id"

@@ -9,6 +9,13 @@ class ResCompany(models.Model):
         help="In the portal, a customer's contact sees every ticket of their company, not only their own.",
     )
 
+    cx_nps_schedule = fields.Selection(
+        [("off", "Never"), ("days", "Every N days per customer"), ("tickets", "After N closed tickets")],
+        string="NPS Survey", default="off", required=True,
+    )
+    cx_nps_days = fields.Integer(string="NPS Every (days)", default=90)
+    cx_nps_after_tickets = fields.Integer(string="NPS After (closed tickets)", default=3)
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

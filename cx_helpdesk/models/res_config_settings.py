@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     cx_portal_company_tickets = fields.Boolean(
         related="company_id.cx_portal_company_tickets", readonly=False
     )
+    cx_nps_schedule = fields.Selection(related="company_id.cx_nps_schedule", readonly=False)
+    cx_nps_days = fields.Integer(related="company_id.cx_nps_days", readonly=False)
+    cx_nps_after_tickets = fields.Integer(related="company_id.cx_nps_after_tickets", readonly=False)
     cx_loop_threshold = fields.Integer(
         string="Emails Per Sender Before Blocking",
         config_parameter="mail.gateway.loop.threshold",

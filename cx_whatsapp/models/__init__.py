@@ -1,5 +1,6 @@
 from . import (
     crm_lead,
+    cx_nps_survey,
     cx_team,
     cx_ticket,
     cx_whatsapp_account,
@@ -9,5 +10,7 @@ from . import (
     cx_whatsapp_template_button,
     cx_whatsapp_template_variable,
     cx_whatsapp_webhook,
+    res_company,
+    res_config_settings,
     res_partner,
 )

@@ -58,7 +58,8 @@ class CxWhatsappTemplate(models.Model):
     @api.model
     def _selection_res_model(self):
         """Customers, tickets, leads; sales orders when Sales is installed."""
-        models_ = [("res.partner", self.env._("Customer")), ("cx.ticket", self.env._("Ticket")), ("crm.lead", self.env._("Lead"))]
+        models_ = [("res.partner", self.env._("Customer")), ("cx.ticket", self.env._("Ticket")), ("crm.lead", self.env._("Lead")),
+                   ("cx.nps.survey", self.env._("NPS Survey"))]
         if "sale.order" in self.env:
             models_.append(("sale.order", self.env._("Sales Order")))
         return models_

@@ -136,6 +136,31 @@ class TestTemplates(CxWhatsappCommon):
         (sent,) = self.graph.sent("template")
         self.assertEqual([p["text"] for p in sent["template"]["components"][0]["parameters"]], [order.name, total])
 
+    def test_nps_survey_by_whatsapp_for_whatsapp_customers(self):
+        template = self._template(name="nps", res_model="cx.nps.survey", body="How likely are you to recommend us? {{1}}",
+                                  variable_ids=[(0, 0, {"position": 1, "field_path": "survey_url"})], status="approved")
+        self.company.write({"cx_nps_schedule": "tickets", "cx_nps_after_tickets": 1,
+                            "cx_whatsapp_nps_template_id": template.id})
+        conversation = self._receive("my screen is broken").conversation_id
+        conversation.ticket_id.action_close()
+        self.customer.email = "fatima@customer.example"
+        self._closed_ticket_for(self.customer)
+        Survey = self.env["cx.nps.survey"]
+        Survey._cron_send_due()
+        by_whatsapp = Survey.search([("partner_id", "=", conversation.partner_id.id)])
+        self.assertEqual(by_whatsapp.channel, "whatsapp")
+        self.assertEqual(Survey.search([("partner_id", "=", self.customer.id)]).channel, "email", "no WhatsApp: the email")
+        self.env["cx.whatsapp.message"]._cron_send()
+        (sent,) = self.graph.sent("template")
+        self.assertEqual(sent["template"]["name"], "nps")
+        self.assertEqual(sent["template"]["components"][0]["parameters"][0]["text"], by_whatsapp.sudo().survey_url)
+        self.assertIn(f"/cx/nps/{by_whatsapp.sudo().token}", by_whatsapp.sudo().survey_url)
+
+    def _closed_ticket_for(self, partner):
+        ticket = self._ticket(partner_id=partner.id)
+        ticket.stage_id = self.stage_solved
+        return ticket
+
     def test_satisfaction_survey_rates_the_ticket(self):
         survey = self._template(name="csat", body="How did we do on {{1}}?", is_csat=True, status="approved",
                                 variable_ids=[(0, 0, {"position": 1, "field_path": "number"})],
