@@ -39,6 +39,7 @@
         "web.assets_backend": [
             "cx_helpdesk/static/src/scss/cx_helpdesk.scss",
             "cx_helpdesk/static/src/my_work/**/*",
+            "cx_helpdesk/static/src/customer_360/**/*",
         ],
         "web.assets_tests": [
             "cx_helpdesk/static/tests/tours/**/*",

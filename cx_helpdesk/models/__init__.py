@@ -1,5 +1,6 @@
 from . import (
     cx_channel_mixin,
+    cx_customer_360,
     cx_skill,
     cx_sla_policy,
     cx_team,
