@@ -26,6 +26,7 @@
         "views/cx_ticket_config_views.xml",
         "views/res_users_views.xml",
         "views/res_partner_views.xml",
+        "views/cx_customer_360_views.xml",
         "views/res_config_settings_views.xml",
         "views/cx_helpdesk_portal_templates.xml",
         "wizard/cx_ticket_escalate_views.xml",

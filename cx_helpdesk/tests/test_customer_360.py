@@ -149,3 +149,21 @@ class TestCustomer360Performance(Customer360Common):
 QUERIES_SUMMARY = 22
 QUERIES_TIMELINE = 6
 
+
+
+@tagged("post_install", "-at_install")
+class TestCustomer360Views(Customer360Common):
+    def test_forms_carry_the_360(self):
+        ticket_arch = self.env["cx.ticket"].with_user(self.agent_1).get_view(view_type="form")["arch"]
+        self.assertIn('name="cx_customer_360"', ticket_arch)
+        partner_view = self.env["res.partner"].with_user(self.agent_erp).get_views([(False, "form")])
+        arch = partner_view["views"]["form"]["arch"]
+        self.assertIn('name="cx_customer_360"', arch)
+        self.assertIn("action_view_cx_invoices_due", arch)
+        arch = self.env["res.partner"].with_user(self.agent_1).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_view_cx_invoices_due", arch, "no invoice button without Invoicing rights")
+
+    def test_invoices_due_action(self):
+        _tickets, _orders, invoices = self._history(2)
+        action = self.customer.with_user(self.agent_erp).action_view_cx_invoices_due()
+        self.assertEqual(self.env["account.move"].with_user(self.agent_erp).search(action["domain"]), invoices)
