@@ -2,6 +2,7 @@ from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 # the lists of the summary: the few an agent reads at a glance
 SUMMARY_LIMIT = 5
@@ -267,3 +268,94 @@ class CxCustomer360(models.AbstractModel):
         answer = Answer.search_fetch([("partner_id.commercial_partner_id", "=", commercial.id)], wanted,
                                      order="id desc", limit=1)
         return {"id": answer.id, **{name: answer[name] for name in wanted}} if answer else False
+
+    # ------------------------------------------------------------
+    # PANELS: the short 360 of many customers for many agents at once
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cx_panel_summaries(self, commercial_ids_by_user):
+        """The short 360 the caller panels show (money owed, orders, open
+        opportunities), for ``{user: commercial partner ids}``: ``{(user id,
+        commercial id): {"invoices": ..., "sale_orders": ..., "leads": ...}}``,
+        a section None when the user may not read its model, amounts in the
+        user's company currency. Each user's rules apply (their own
+        ``_search``), as in ``summary``; one query for all the users and
+        customers (none when no user may read any of the three)."""
+        today = fields.Date.context_today(self)
+        parts = []
+        readable = {}
+        for user, commercial_ids in commercial_ids_by_user.items():
+            commercial_ids = list(commercial_ids)
+            if not commercial_ids:
+                continue
+            for kind, part in (("invoices", self._cx_panel_invoices_sql), ("sale_orders", self._cx_panel_orders_sql),
+                               ("leads", self._cx_panel_leads_sql)):
+                Model = self.env[{"invoices": "account.move", "sale_orders": "sale.order",
+                                  "leads": "crm.lead"}[kind]].with_user(user)
+                if Model.has_access("read"):
+                    readable[user.id, kind] = True
+                    parts.append(part(Model, user, commercial_ids, today))
+        rows = self.env.execute_query(SQL(" UNION ALL ").join(parts)) if parts else []
+        values = {(kind, user_id, key): (int(count or 0), *(float(value or 0) for value in amounts))
+                  for kind, user_id, key, count, *amounts in rows}
+        result = {}
+        for user, commercial_ids in commercial_ids_by_user.items():
+            currency = (user.company_id.currency_id.name
+                        if readable.get((user.id, "invoices")) or readable.get((user.id, "sale_orders")) else False)
+            for commercial_id in commercial_ids:
+                summary = result[user.id, commercial_id] = {"invoices": None, "sale_orders": None, "leads": None}
+                if readable.get((user.id, "invoices")):
+                    due_count, due, overdue, lifetime = values.get(("invoices", user.id, commercial_id), (0, 0, 0, 0))
+                    summary["invoices"] = {"currency": currency, "due_count": due_count, "amount_due": due,
+                                           "amount_overdue": overdue, "lifetime_value": lifetime}
+                if readable.get((user.id, "sale_orders")):
+                    quotations, orders, amount, _none = values.get(("sale_orders", user.id, commercial_id),
+                                                                   (0, 0, 0, 0))
+                    summary["sale_orders"] = {"currency": currency, "quotation_count": int(quotations),
+                                              "order_count": int(orders), "order_amount": amount}
+                if readable.get((user.id, "leads")):
+                    count = values.get(("leads", user.id, commercial_id), (0,))[0]
+                    summary["leads"] = {"open_count": count}
+        return result
+
+    def _cx_panel_part(self, query, kind, user, key_sql, *aggregates):
+        query.groupby = key_sql
+        return SQL("(%s)", query.select(
+            SQL("%s AS kind", kind), SQL("%s AS user_id", user.id), SQL("%s AS key", key_sql),
+            *(SQL("(%s)::numeric", aggregate) for aggregate in aggregates)))
+
+    def _cx_partner_key(self, Model, query):
+        alias = query.join(query.table, "partner_id", "res_partner", "id", "cx_360_partner")
+        return SQL.identifier(alias, "commercial_partner_id")
+
+    def _cx_panel_invoices_sql(self, Move, user, commercial_ids, today):
+        query = Move._search([("commercial_partner_id", "in", commercial_ids), ("company_id", "=", user.company_id.id),
+                              ("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")])
+        column = lambda name: SQL.identifier(query.table, name)  # noqa: E731
+        unpaid = SQL("%s IN ('not_paid', 'partial')", column("payment_state"))
+        return self._cx_panel_part(
+            query, "invoices", user, column("commercial_partner_id"),
+            SQL("COUNT(*) FILTER (WHERE %s)", unpaid),
+            SQL("SUM(%s)", column("amount_residual_signed")),
+            SQL("SUM(%s) FILTER (WHERE %s AND %s < %s)", column("amount_residual_signed"), unpaid,
+                column("invoice_date_due"), today),
+            SQL("SUM(%s)", column("amount_untaxed_signed")))
+
+    def _cx_panel_orders_sql(self, SaleOrder, user, commercial_ids, today):
+        query = SaleOrder._search([("partner_id.commercial_partner_id", "in", commercial_ids),
+                                   ("company_id", "=", user.company_id.id),
+                                   ("state", "in", ("draft", "sent", "sale"))])
+        state = SQL.identifier(query.table, "state")
+        return self._cx_panel_part(
+            query, "sale_orders", user, self._cx_partner_key(SaleOrder, query),
+            SQL("COUNT(*) FILTER (WHERE %s IN ('draft', 'sent'))", state),
+            SQL("COUNT(*) FILTER (WHERE %s = 'sale')", state),
+            SQL("SUM(%s) FILTER (WHERE %s = 'sale')", SQL.identifier(query.table, "amount_total"), state),
+            SQL("NULL"))
+
+    def _cx_panel_leads_sql(self, Lead, user, commercial_ids, today):
+        query = Lead._search([("partner_id.commercial_partner_id", "in", commercial_ids),
+                              ("won_status", "=", "pending")])
+        return self._cx_panel_part(query, "leads", user, self._cx_partner_key(Lead, query),
+                                   SQL("COUNT(*)"), SQL("NULL"), SQL("NULL"), SQL("NULL"))
