@@ -1,7 +1,7 @@
 from collections import Counter
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 # the lists of the summary: the few an agent reads at a glance
@@ -102,9 +102,11 @@ class CxCustomer360(models.AbstractModel):
     @api.model
     def _cx_customer(self, partner_id):
         customer = partner_id if isinstance(partner_id, models.BaseModel) else self.env["res.partner"].browse(partner_id)
-        customer = customer.with_env(self.env).exists()
-        if self.env.user.share or not customer:
+        if self.env.user.share:
             raise AccessError(self.env._("The customer 360 is for the company's agents."))
+        customer = customer.with_env(self.env).exists()
+        if len(customer) != 1:
+            raise UserError(self.env._("This customer no longer exists."))
         customer.check_access("read")
         return customer
 
