@@ -8,7 +8,7 @@ help:
 	@echo "make lint   ruff on the repository"
 	@echo "make setup  only the set-up steps (system packages, Odoo source, venv, PostgreSQL)"
 	@echo "make bridge the AMI bridge of cx_telephony on the make run database"
-	@echo "make bench  the benchmarks of bench/ (ARGS=\"helpdesk million\", ARGS=telephony, ARGS=mywork...)"
+	@echo "make bench  the benchmarks of bench/ (ARGS=\"helpdesk million\", ARGS=telephony, ARGS=mywork, ARGS=c360...)"
 
 run:
 	@bash scripts/run.sh $(ARGS)

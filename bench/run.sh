@@ -6,6 +6,7 @@
 #   bash bench/run.sh telephony [lookup] [ingestion] [screen_pop]
 #   bash bench/run.sh whatsapp
 #   bash bench/run.sh mywork [agent] [supervisor]
+#   bash bench/run.sh c360
 source "$(dirname "$0")/../scripts/lib.sh"
 cx_setup
 db="${CX_BENCH_DB:-cx_bench}"
@@ -60,8 +61,8 @@ PY
         "dbname=$db host=$CX_DB_HOST port=$CX_DB_PORT user=$CX_DB_USER password=$CX_DB_PASSWORD"
 }
 case "${1:-all}" in
-    helpdesk|telephony|mywork) suite="$1"; shift; run_suite "$suite" "$@" ;;
+    helpdesk|telephony|mywork|c360) suite="$1"; shift; run_suite "$suite" "$@" ;;
     whatsapp) run_whatsapp ;;
-    all) run_suite helpdesk; run_suite telephony; run_whatsapp; run_suite mywork ;;
-    *) die "usage: bench/run.sh [helpdesk|telephony|whatsapp|mywork] [parts...]" ;;
+    all) run_suite helpdesk; run_suite telephony; run_whatsapp; run_suite mywork; run_suite c360 ;;
+    *) die "usage: bench/run.sh [helpdesk|telephony|whatsapp|mywork|c360] [parts...]" ;;
 esac

@@ -28,6 +28,7 @@
         "views/cx_ticket_config_views.xml",
         "views/res_users_views.xml",
         "views/res_partner_views.xml",
+        "views/cx_customer_360_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
@@ -49,6 +50,7 @@
         "web.assets_backend": [
             "cx_helpdesk/static/src/scss/cx_helpdesk.scss",
             "cx_helpdesk/static/src/my_work/**/*",
+            "cx_helpdesk/static/src/customer_360/**/*",
         ],
         "web.assets_tests": [
             "cx_helpdesk/static/tests/tours/**/*",

@@ -3,6 +3,7 @@ from . import (
     crm_lead,
     cx_channel_mixin,
     cx_nps_survey,
+    cx_customer_360,
     cx_skill,
     cx_sla_policy,
     cx_team,

@@ -142,3 +142,14 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_view_cx_invoices_due(self):
+        """The customer's posted invoices and refunds still to be paid."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id), ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")), ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        action["context"] = {"default_partner_id": self.id, "default_move_type": "out_invoice"}
+        return action

@@ -1,5 +1,6 @@
 from . import (
     test_business_hours,
+    test_customer_360,
     test_escalation,
     test_i18n,
     test_lead_handoff,

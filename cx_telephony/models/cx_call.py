@@ -387,7 +387,8 @@ class CxCall(models.Model):
     @api.model
     def _cx_panel_payloads(self, panels):
         """The caller panels of many calls at once: who calls, their open
-        tickets with their SLA (5 at most), their last calls (3). Each panel
+        tickets with their SLA (5 at most), their last calls (3), the short
+        customer 360 (``cx.customer.360._cx_panel_summaries``). Each panel
         is a dict: user (the agent it is shown to), event, pbx, linkedid,
         number, partner, queue, team and call (the call may not be recorded
         yet on the fast path: the panel then names it by PBX and Linkedid).
@@ -401,8 +402,8 @@ class CxCall(models.Model):
         apply too, which SQL copying them would not), and the queries of
         all the agents are sent as one statement. The rows allowed are then
         read as superuser. A fixed number of queries whatever the number of
-        panels and agents (14 on the bridge's fast path, pinned by
-        test_screen_pop), once each agent's rules are in the registry's
+        panels and agents (14 on the bridge's fast path, 17 when the agents
+        may read invoices, orders or leads: pinned by test_screen_pop), once each agent's rules are in the registry's
         cache: an agent's first panel in a process reads them, about seven
         queries, again only after the registry's caches are cleared."""
         self.env.flush_all()  # the statement below reads the tables (pending writes are flushed at commit anyway)
@@ -443,6 +444,12 @@ class CxCall(models.Model):
         calls = self.sudo().browse({call_id for ids in allowed["call"].values() for call_id in ids})
         calls.fetch(["linkedid", "start_time", "state", "user_id"])
         sla_labels = dict(Ticket._fields["sla_status"]._description_selection(self.env))
+        # the customer 360's short form (money owed, orders, opportunities) as each agent may read it
+        commercials_by_user = {}
+        for panel in panels:
+            if panel["user"] and panel["partner"] and (panel["user"].id, panel["partner"].id) in allowed["partner"]:
+                commercials_by_user.setdefault(panel["user"], set()).add(_commercial(panel["partner"]).id)
+        customer_360 = self.env["cx.customer.360"]._cx_panel_summaries(commercials_by_user)
         payloads = []
         for panel in panels:
             user, partner, call, team = panel["user"], panel["partner"], panel["call"], panel["team"]
@@ -469,6 +476,7 @@ class CxCall(models.Model):
                 if partner
                 else False,
                 "ticket_id": call_ticket.id,
+                "customer_360": customer_360.get((user.id, commercial.id), False) if partner else False,
                 "open_tickets": [
                     {
                         "id": ticket.id,

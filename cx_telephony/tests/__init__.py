@@ -6,6 +6,7 @@ from . import (
     test_call_lead,
     test_call_sla,
     test_click_to_dial,
+    test_customer_360,
     test_cx_call,
     test_cx_pbx,
     test_i18n,

@@ -4,7 +4,8 @@ import json
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.cx_telephony.tools.call_tracker import CallTracker
 
@@ -100,6 +101,48 @@ class TestScreenPop(CxTelephonyCommon):
                              [(agents[i], callers[i].id) for i in indexes])
             self.assertEqual([len(payload["open_tickets"]) for _user, payload in sent],
                              [int(i % 2 == 0) for i in indexes])
+
+    def test_panels_with_the_customer_360(self):
+        """The panels carry the short customer 360 as each agent may read it
+        (amounts owed for an agent with Invoicing rights, none for the
+        others), and a burst still costs the same queries for 5 agents as for
+        20."""
+        callers = self.env["res.partner"].create(
+            [{"name": f"Buyer {i}", "phone": f"+96650666{i:04d}"} for i in range(25)])
+        groups = "cx_helpdesk.group_cx_agent,account.group_account_invoice,sales_team.group_sale_salesman_all_leads"
+        agents = self.env["res.users"].browse([
+            new_test_user(self.env, f"cx_erp_{i}", name=f"ERP Agent {i}", cx_extension=f"4{i:03d}", groups=groups).id
+            for i in range(25)])
+        self.team_l1.member_ids |= agents
+        invoices = self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": caller.id, "invoice_date": "2026-01-01",
+            "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1, "price_unit": 100.0 + index,
+                                                 "tax_ids": [Command.clear()]})],
+        } for index, caller in enumerate(callers)])
+        invoices.action_post()
+        self.env.cr.precommit.run()
+
+        def signals(indexes):
+            return [("agent_ringing", {"linkedid": f"erp.{i}", "interface": f"PJSIP/4{i:03d}", "queue": "support",
+                                       "caller_number": callers[i].phone}) for i in indexes]
+
+        with patch.object(type(self.env["res.users"]), "_bus_send", lambda *_args: None):
+            self.pbx._cx_bridge_notify(signals(range(25)))  # each agent's first panel reads their rules
+        for indexes in (range(5), range(5, 25)):
+            sent, burst = [], signals(indexes)
+            self.env.invalidate_all()
+            with patch.object(type(self.env["res.users"]), "_bus_send",
+                              lambda user, _k, payload, sent=sent: sent.append((user, payload))), \
+                    self.assertQueryCount(17):
+                self.pbx._cx_bridge_notify(burst)
+            self.assertEqual([payload["customer_360"]["invoices"]["amount_due"] for _user, payload in sent],
+                             [100.0 + i for i in indexes])
+            self.assertEqual({payload["customer_360"]["sale_orders"]["order_count"] for _user, payload in sent}, {0})
+
+    def test_payload_without_invoicing_rights(self):
+        call = replay(self, "inbound_queue_answered")
+        payload = call._cx_screen_pop_payload("ringing", self.agent_1)
+        self.assertIsNone(payload["customer_360"]["invoices"], "no amounts for an agent without Invoicing rights")
 
     def test_payload(self):
         call = replay(self, "inbound_queue_answered")

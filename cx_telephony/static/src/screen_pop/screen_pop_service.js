@@ -33,6 +33,20 @@ export const screenPopService = {
             } else if (payload.partner) {
                 lines.push(`<div>${escape(_t("No open ticket"))}</div>`);
             }
+            const customer = payload.customer_360;
+            if (customer && customer.invoices) {
+                const money = customer.invoices;
+                const amount = (value) => `${value.toFixed(2)} ${money.currency || ""}`;
+                lines.push(`<div class="o_cx_pop_360">${escape(_t("Due"))}: ${escape(amount(money.amount_due))}` +
+                    (money.amount_overdue ? ` · <span class="text-danger">${escape(_t("Overdue"))}: ${escape(amount(money.amount_overdue))}</span>` : "") +
+                    ` · ${escape(_t("Lifetime value"))}: ${escape(amount(money.lifetime_value))}</div>`);
+            }
+            if (customer && customer.sale_orders && (customer.sale_orders.quotation_count || customer.sale_orders.order_count)) {
+                lines.push(`<div>${escape(_t("Quotations"))}: ${customer.sale_orders.quotation_count} · ${escape(_t("Orders"))}: ${customer.sale_orders.order_count}</div>`);
+            }
+            if (customer && customer.leads && customer.leads.open_count) {
+                lines.push(`<div>${escape(_t("Open leads and opportunities"))}: ${customer.leads.open_count}</div>`);
+            }
             if (payload.last_calls.length) {
                 const items = payload.last_calls.map((c) => `<li>${escape(c.date)} ${escape(c.agent || "")}</li>`).join("");
                 lines.push(`<div>${escape(_t("Last calls"))}:</div><ul class="mb-0">${items}</ul>`);
