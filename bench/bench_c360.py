@@ -12,8 +12,9 @@ the sums computed in Python over the records read.
 Usage (inside `odoo-bin shell`): see bench/run.sh.
 """
 
-import statistics
 import time
+
+from bench_helpdesk import percentiles
 
 from odoo.tools import SQL
 
@@ -21,16 +22,6 @@ RUNS = 30
 CUSTOMER = "Bench 360 customer"
 SIZES = {"tickets": 10_000, "orders": 5_000, "invoices": 5_000, "calls": 20_000, "messages": 20_000}
 BUDGET_MS = 100
-
-
-def percentiles(function, runs=RUNS):
-    samples = []
-    for _index in range(runs):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 def generate(env, keep=True):

@@ -31,6 +31,17 @@ def report(name, seconds, budget=None, reference=None):
     print(line, flush=True)
 
 
+def percentiles(function, runs=30):
+    """``(p50, p99)`` seconds of ``runs`` calls of ``function``."""
+    samples = []
+    for _index in range(runs):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
 def timed(function, repeat=1):
     """Median wall time of ``function`` over ``repeat`` runs."""
     samples = []

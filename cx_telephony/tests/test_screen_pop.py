@@ -68,6 +68,21 @@ class TestScreenPop(CxTelephonyCommon):
         self.assertEqual([[list(channel) for channel in channels] for channels in woken], [[json.loads(row.channel)]],
                          "woken once committed")
 
+
+    def _bursts(self, signals, queries):
+        """The panels of a burst of 5 calls then of 20 (after a first burst in
+        which each agent's panel reads their rules), each burst in at most
+        ``queries`` queries: ``(indexes, [(user, payload)])`` per burst."""
+        with patch.object(type(self.env["res.users"]), "_bus_send", lambda *_args: None):
+            self.pbx._cx_bridge_notify(signals(range(25)))
+        for indexes in (range(5), range(5, 25)):
+            sent, burst = [], signals(indexes)
+            self.env.invalidate_all()
+            with patch.object(type(self.env["res.users"]), "_bus_send",
+                              lambda user, _k, payload, sent=sent: sent.append((user, payload))), \
+                    self.assertQueryCount(queries):
+                self.pbx._cx_bridge_notify(burst)
+            yield indexes, sent
     def test_panels_of_many_callers_in_a_few_queries(self):
         """A burst of calls costs the same queries as one: 5 callers ringing
         5 agents or 20 ringing 20, each panel built with its agent's access
@@ -88,15 +103,7 @@ class TestScreenPop(CxTelephonyCommon):
             return [("agent_ringing", {"linkedid": f"many.{i}", "interface": f"PJSIP/3{i:03d}", "queue": "support",
                                        "caller_number": callers[i].phone}) for i in indexes]
 
-        with patch.object(type(self.env["res.users"]), "_bus_send", lambda *_args: None):
-            self.pbx._cx_bridge_notify(signals(range(25)))  # each agent's first panel reads their rules
-        for indexes in (range(5), range(5, 25)):
-            sent, burst = [], signals(indexes)
-            self.env.invalidate_all()
-            with patch.object(type(self.env["res.users"]), "_bus_send",
-                              lambda user, _k, payload, sent=sent: sent.append((user, payload))), \
-                    self.assertQueryCount(14):
-                self.pbx._cx_bridge_notify(burst)
+        for indexes, sent in self._bursts(signals, 14):
             self.assertEqual([(user, payload["partner"]["id"]) for user, payload in sent],
                              [(agents[i], callers[i].id) for i in indexes])
             self.assertEqual([len(payload["open_tickets"]) for _user, payload in sent],
@@ -126,15 +133,7 @@ class TestScreenPop(CxTelephonyCommon):
             return [("agent_ringing", {"linkedid": f"erp.{i}", "interface": f"PJSIP/4{i:03d}", "queue": "support",
                                        "caller_number": callers[i].phone}) for i in indexes]
 
-        with patch.object(type(self.env["res.users"]), "_bus_send", lambda *_args: None):
-            self.pbx._cx_bridge_notify(signals(range(25)))  # each agent's first panel reads their rules
-        for indexes in (range(5), range(5, 25)):
-            sent, burst = [], signals(indexes)
-            self.env.invalidate_all()
-            with patch.object(type(self.env["res.users"]), "_bus_send",
-                              lambda user, _k, payload, sent=sent: sent.append((user, payload))), \
-                    self.assertQueryCount(17):
-                self.pbx._cx_bridge_notify(burst)
+        for indexes, sent in self._bursts(signals, 17):
             self.assertEqual([payload["customer_360"]["invoices"]["amount_due"] for _user, payload in sent],
                              [100.0 + i for i in indexes])
             self.assertEqual({payload["customer_360"]["sale_orders"]["order_count"] for _user, payload in sent}, {0})
